@@ -167,7 +167,7 @@ def build_indicator_table(doc) -> None:
         ("{{ row.level1 }}", CENTER), ("{{ row.level1_weight|weight }}", CENTER),
         ("{{ row.level2 }}", CENTER), ("{{ row.level2_weight|weight }}", CENTER),
         ("{{ row.name }}", CENTER), ("{{ row.weight|weight }}", CENTER),
-        ("{{ row.explanation }}", JUSTIFY), ("{{ row.score|score }}", CENTER),
+        ("{{ row.explanation }}", LEFT), ("{{ row.score|score }}", CENTER),
         ("{{ row.reason }}", JUSTIFY), ("{{ row.measure }}", JUSTIFY),
     ]
     for col, (text, align) in enumerate(fields):

@@ -1,0 +1,81 @@
+"""Shared test helpers: paths, building into a temporary folder, LibreOffice conversion."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEMO_TOML = ROOT / "data" / "2022" / "广州市应急管理局.toml"
+SAMPLE_TOML = FIXTURES / "2022" / "广州市示例局.toml"
+REFERENCE_TEXT = FIXTURES / "reference_2022.txt"
+TEMPLATES = ROOT / "templates"
+
+HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
+needs_office = pytest.mark.skipif(
+    not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed; CI installs it")
+
+
+def fourgrams(text: str) -> set[str]:
+    flat = re.sub(r"\s+", "", text)
+    return {flat[i:i + 4] for i in range(len(flat) - 3)}
+
+
+def text_similarity(reference: str, produced: str) -> tuple[float, float]:
+    """(share of the reference's distinct 4-grams found in produced, difflib order ratio),
+    whitespace ignored."""
+    ref_grams = fourgrams(reference)
+    coverage = len(ref_grams & fourgrams(produced)) / len(ref_grams)
+    a, b = re.sub(r"\s+", "", reference), re.sub(r"\s+", "", produced)
+    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return coverage, ratio
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in content-stream order (-raw): LibreOffice writes a table cell by
+    cell, so this keeps each cell's text together, like the reference extraction."""
+    return subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def to_pdf(source: Path, out_dir: Path) -> Path:
+    from reportgen.render_pdf import convert_to_pdf
+
+    return convert_to_pdf([source], out_dir)[0]
+
+
+def make_year(tmp_path: Path, *sources: Path, year: int = 2022) -> Path:
+    """A workspace with data/<year>/ holding copies of the given department files."""
+    folder = tmp_path / "data" / str(year)
+    folder.mkdir(parents=True)
+    for source in sources:
+        shutil.copy(source, folder / source.name)
+    return tmp_path
+
+
+def build_into(workspace: Path, year: int = 2022, formats=None):
+    """Run the pipeline for every department of a workspace; returns the BuildResults."""
+    from reportgen.pipeline import build_department_file, find_department_files
+
+    kwargs = {"formats": formats} if formats else {}
+    return [
+        build_department_file(source, year, templates_dir=TEMPLATES,
+                              out_dir=workspace / "output", **kwargs)
+        for source in find_department_files(workspace / "data", year)
+    ]
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path) -> Path:
+    return make_year(tmp_path, DEMO_TOML)
+
+
+@pytest.fixture
+def sample_workspace(tmp_path: Path) -> Path:
+    return make_year(tmp_path, SAMPLE_TOML)
