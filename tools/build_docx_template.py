@@ -24,7 +24,7 @@ CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_A
 # Widths in twips (1/1440 inch); both tables are 15400 twips wide (A4 landscape,
 # 12.7 mm margins). Indicator table in the proportions of layout.md, with the narrow
 # number columns widened just enough for "0.5" and "19.54" at 9 pt.
-INDICATOR_GRID = [560, 480, 560, 480, 1100, 480, 1700, 640, 6418, 2982]
+INDICATOR_GRID = [560, 480, 560, 480, 1100, 480, 1700, 700, 6358, 2982]
 # Top table: label | 总预算 | six budget columns; the goals text spans 2 columns.
 TOP_GRID = [1040, 1160, 2200, 2200, 2200, 2200, 2200, 2200]
 
