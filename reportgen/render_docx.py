@@ -39,9 +39,13 @@ class RowLoop:
 
 
 def _grid_columns(row) -> list[tuple[int, Any]]:
-    """(grid column, w:tc) for each cell of a row, honouring gridSpan."""
+    return _grid_columns_of(row._tr)
+
+
+def _grid_columns_of(tr) -> list[tuple[int, Any]]:
+    """(grid column, w:tc) for each cell of a table row, honouring gridSpan."""
     out, column = [], 0
-    for tc in row._tr.tc_lst:
+    for tc in tr.tc_lst:
         out.append((column, tc))
         column += tc.grid_span
     return out
@@ -81,16 +85,27 @@ def _clear(tc) -> None:
 
 
 def merge_indicator_cells(document, loop: RowLoop, spans) -> None:
+    """Mark the cells of each span as one vertically merged cell (w:vMerge): the first
+    keeps its text, the others are emptied and continue it."""
     table = body_tables(document)[loop.table]
+    rows = table._tbl.tr_lst
+    cells_by_row: dict[int, dict[int, Any]] = {}
+
+    def cell(row: int, column: int):
+        if row not in cells_by_row:
+            cells_by_row[row] = dict(_grid_columns_of(rows[row]))
+        return cells_by_row[row][column]
+
     for field, column in loop.columns.items():
         for span in spans[MERGED_FIELDS[field]]:
             if span.length < 2:
                 continue
             top = loop.first_row + span.start
-            bottom = top + span.length - 1
-            for r in range(top + 1, bottom + 1):
-                _clear(table.cell(r, column)._tc)
-            table.cell(top, column).merge(table.cell(bottom, column))
+            cell(top, column).vMerge = "restart"
+            for r in range(top + 1, top + span.length):
+                tc = cell(r, column)
+                _clear(tc)
+                tc.vMerge = "continue"
 
 
 def render_docx(evaluation: Evaluation, template: Path) -> bytes:
