@@ -21,11 +21,36 @@ from reportgen.formats import FILTERS
 _ROW_LOOP = re.compile(r"{%\s*tr\s+for\s+(\w+)\s+in\s+rows\s*%}")
 
 
+class _CompilingOnceEnvironment(jinja2.Environment):
+    """docxtpl compiles each XML part with from_string on every render; the parts of a
+    template are the same for every department, so compile each source once."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+_ENVIRONMENT: jinja2.Environment | None = None
+
+
 def jinja_environment() -> jinja2.Environment:
     """Autoescaped (text never breaks the XML) and strict (a mistyped tag fails loudly)."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(FILTERS)
-    return env
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        env = _CompilingOnceEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+        env.filters.update(FILTERS)
+        _ENVIRONMENT = env
+    return _ENVIRONMENT
 
 
 @dataclass(frozen=True)
@@ -108,8 +133,23 @@ def merge_indicator_cells(document, loop: RowLoop, spans) -> None:
                 tc.vMerge = "continue"
 
 
+class _Template(DocxTemplate):
+    """DocxTemplate whose tag clean-up (patch_xml, a dozen regex passes over the whole
+    part) runs once per distinct template part instead of once per department."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            if len(self._patched) > 64:
+                self._patched.clear()
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+
 def render_docx(evaluation: Evaluation, template: Path) -> bytes:
-    doc = DocxTemplate(str(template))
+    doc = _Template(str(template))
     loop = find_row_loop(doc.get_docx())
     context = build_context(evaluation)
     doc.render(context, jinja_env=jinja_environment())
