@@ -92,7 +92,7 @@ def build_department_file(
     formats: Sequence[str] = FORMATS,
 ) -> BuildResult:
     """Build one department's outputs; user errors become findings, never exceptions."""
-    from reportgen.write import write_atomic
+    from reportgen.write import build_timestamp, reproducible_package, write_atomic
 
     result = BuildResult(source=source)
     try:
@@ -105,8 +105,9 @@ def build_department_file(
     evaluation = evaluate(department)
     rendered = {fmt: render(evaluation, fmt, template_path(templates_dir, year, fmt))
                 for fmt in formats}
+    stamp = build_timestamp(department.year)
     for fmt, data in rendered.items():
         target = out_dir / str(year) / output_name(department, f".{fmt}")
-        write_atomic(target, data)
+        write_atomic(target, reproducible_package(data, stamp))
         result.outputs.append(target)
     return result
