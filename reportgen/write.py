@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -28,7 +28,7 @@ def build_timestamp(year: int) -> datetime:
     convention), else the last day of the form's year — from the data, never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
     return datetime(year, 12, 31)
 
 
