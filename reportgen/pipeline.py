@@ -76,7 +76,9 @@ def template_path(templates_dir: Path, year: int, fmt: str) -> Path:
 
 
 def output_name(department: Department, suffix: str) -> str:
-    return f"{department.name}_{department.year}年度{FORM_TITLE}{suffix}"
+    from reportgen.write import safe_file_name
+
+    return f"{safe_file_name(department.name)}_{department.year}年度{FORM_TITLE}{suffix}"
 
 
 def render(evaluation: Evaluation, fmt: str, template: Path) -> bytes:
@@ -92,7 +94,7 @@ def build_department_file(
     formats: Sequence[str] = FORMATS,
 ) -> BuildResult:
     """Build one department's outputs; user errors become findings, never exceptions."""
-    from reportgen.write import build_timestamp, reproducible_package, write_atomic
+    from reportgen.write import build_timestamp, inside, reproducible_package, write_atomic
 
     result = BuildResult(source=source)
     try:
@@ -107,7 +109,8 @@ def build_department_file(
                 for fmt in formats}
     stamp = build_timestamp(department.year)
     for fmt, data in rendered.items():
-        target = out_dir / str(year) / output_name(department, f".{fmt}")
+        folder = out_dir / str(year)
+        target = inside(folder, folder / output_name(department, f".{fmt}"))
         write_atomic(target, reproducible_package(data, stamp))
         result.outputs.append(target)
     return result

@@ -58,3 +58,29 @@ def reproducible_package(data: bytes, when: datetime) -> bytes:
             info.create_system = 0
             target.writestr(info, payload)
     return out.getvalue()
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+NAME_BYTES = 150  # a department part this long keeps whole file names under 255 bytes
+
+
+def safe_file_name(name: str) -> str:
+    """A file-name part made from a department name: no path separators or characters
+    Windows forbids, no '..', no reserved device names (CON, NUL…), no trailing dots or
+    spaces, and short enough for every file system. The form itself keeps the real name."""
+    text = _UNSAFE.sub("_", name).replace("..", "_")
+    text = text.strip(" .")
+    encoded = text.encode("utf-8")[:NAME_BYTES]
+    text = encoded.decode("utf-8", errors="ignore").strip(" .")
+    if _RESERVED.match(text):
+        text = "_" + text
+    return text or "未命名部门"
+
+
+def inside(folder: Path, target: Path) -> Path:
+    """target, after checking that it resolves inside folder (never writes elsewhere)."""
+    resolved = target.resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise ValueError(f"refusing to write outside {folder}: {target}")
+    return target
