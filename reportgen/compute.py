@@ -109,3 +109,29 @@ def evaluate(department: Department) -> Evaluation:
         total_score=total_score,
         grade=grade_for(total_score),
     )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One department's line in the year's 汇总表 (small: it crosses process boundaries)."""
+
+    name: str
+    units: int
+    budget_total: Decimal
+    level_scores: tuple[tuple[str, Decimal], ...]  # (一级指标, its score), in form order
+    total_score: Decimal
+    grade: str
+    below_full_marks: int
+
+
+def summarize(evaluation: Evaluation) -> SummaryRow:
+    department = evaluation.department
+    return SummaryRow(
+        name=department.name,
+        units=department.units,
+        budget_total=department.budget.total,
+        level_scores=tuple((level.name, level.score) for level in evaluation.levels),
+        total_score=evaluation.total_score,
+        grade=evaluation.grade,
+        below_full_marks=evaluation.rows_below_full_marks,
+    )
