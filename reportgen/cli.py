@@ -105,27 +105,62 @@ def cli() -> None:
     pass
 
 
+def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
+    """--format docx,xlsx -> ("docx", "xlsx"); unknown names are a usage error."""
+    from reportgen.pipeline import ALL_FORMATS, FORMATS
+
+    if value is None:
+        return FORMATS
+    chosen = [part.lower() for part in re.split(r"[\s,，、;；]+", value) if part]
+    unknown = [part for part in chosen if part not in ALL_FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"不支持的格式「{'、'.join(unknown) or value}」。可选：{'、'.join(ALL_FORMATS)}，"
+            f"多个用逗号分隔，例如 --format {','.join(FORMATS)}。")
+    return tuple(dict.fromkeys(chosen))
+
+
 @cli.command(help="按年度生成各部门的自评表。读取 data/<年度>/ 中的每个部门文件，"
                    "写入 output/<年度>/。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
 @click.option("--data", "data_dir", metavar="文件夹", type=click.Path(path_type=Path), default=Path("data"),
               help="数据文件夹，默认 data。")
 @click.option("--templates", "templates_dir", metavar="文件夹", type=click.Path(path_type=Path),
-              default=Path("templates"), help="模板文件夹，默认 templates。")
+              default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
 @click.option("--output", "out_dir", metavar="文件夹", type=click.Path(path_type=Path), default=Path("output"),
               help="输出文件夹，默认 output。")
+@click.option("--format", "-f", "formats", cls=Option, metavar="格式", default=None, callback=_output_formats,
+              help="生成哪些格式：docx（Word）、xlsx（Excel）、pdf（由 Word 文件转换，需要 LibreOffice），"
+                   "多个用逗号分隔，默认 docx,xlsx。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path) -> None:
+def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     from reportgen.pipeline import YearNotFound, build_department_file, find_department_files
+    from reportgen.resources import templates_dir as resolve_templates
 
+    templates_dir = resolve_templates(templates_dir)  # --templates, ./templates, or the packaged ones
     try:
         sources = find_department_files(data_dir, year)
     except YearNotFound as exc:
         raise click.ClickException(str(exc)) from None
+    if "pdf" in formats:
+        from reportgen.render_pdf import INSTALL_HINT, find_soffice
+
+        if find_soffice() is None:  # say so before building anything
+            raise click.ClickException(INSTALL_HINT)
+    pdf_jobs = []
+    from reportgen.pipeline import duplicate_files
+
+    duplicates = duplicate_files(sources)  # one file per department and year
     failed = 0
     for source in sources:
+        if source in duplicates:
+            for finding in duplicates[source]:
+                click.echo(f"{source.name}：{finding}", err=True)
+            failed += 1
+            click.echo(f"未生成：{source.name}（请按上面的提示修改后重试）", err=True)
+            continue
         result = build_department_file(source, year, templates_dir=templates_dir,
-                                       out_dir=out_dir)
+                                       out_dir=out_dir, formats=formats)
         for finding in result.findings:
             click.echo(f"{source.name}：{finding}", err=True)
         if not result.ok:
@@ -134,8 +169,224 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path) -> None
             continue
         for path in result.outputs:
             click.echo(f"已生成：{path}")
+        if result.pdf_job:
+            pdf_jobs.append(result.pdf_job)
+    if pdf_jobs:  # one LibreOffice run converts every department's .docx
+        from reportgen.render_pdf import ConversionFailed, OfficeMissing, write_pdfs
+
+        click.echo(f"正在用 LibreOffice 生成 {len(pdf_jobs)} 个 PDF……")
+        try:
+            for path in write_pdfs(pdf_jobs):
+                click.echo(f"已生成：{path}")
+        except (OfficeMissing, ConversionFailed) as exc:
+            raise click.ClickException(str(exc)) from None
     if failed:
         click.echo(f"共 {len(sources)} 个部门，{failed} 个未生成。", err=True)
         sys.exit(1)
 
 
+@cli.command(help="只检查数据、不生成文件：逐个部门列出错误和警告，每条都说明位置和改法。"
+                  "有错误时退出码为 1。")
+@click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
+@click.option("--dept", "dept", cls=Option, metavar="部门", default=None,
+              help="只检查这个部门（文件名或部门名称），默认检查该年度全部部门。")
+@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=Path("data"), help="数据文件夹，默认 data。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def check(year: int, dept: str | None, data_dir: Path) -> None:
+    # Light imports only: checking never loads the Word/Excel libraries unless an .xlsx
+    # input has to be read.
+    from reportgen.pipeline import YearNotFound, find_department_files, read_input
+    from reportgen.validate import department_name, duplicate_findings, read_for_check, validate
+
+    try:
+        sources = find_department_files(data_dir, year)
+    except YearNotFound as exc:
+        raise click.ClickException(str(exc)) from None
+    raws, problems = read_for_check(sources, read_input)
+    duplicates = duplicate_findings(sources, raws)
+    chosen = sources
+    if dept:
+        wanted = dept.strip()
+        chosen = [p for p in sources if p.stem == wanted
+                  or (raws[p] is not None and department_name(raws[p]) == wanted)]
+        if not chosen:
+            raise click.ClickException(f"{data_dir / str(year)} 中找不到部门「{wanted}」的数据文件。")
+    failed = 0
+    for source in chosen:
+        findings = problems.get(source, []) + duplicates.get(source, [])
+        raw = raws[source]
+        if raw is not None:
+            findings += validate(raw, year)[1]
+        errors = sum(1 for f in findings if f.level == "error")
+        warnings = len(findings) - errors
+        name = department_name(raw) if raw is not None else None
+        title = f"{source.name}（{name}）" if name and name != source.stem else source.name
+        if errors:
+            failed += 1
+            summary = f"{errors} 个错误" + (f"，{warnings} 个警告" if warnings else "") + "，不能生成"
+        elif warnings:
+            summary = f"{warnings} 个警告，可以生成"
+        else:
+            summary = "没有发现问题，可以生成"
+        click.echo(f"{title}：{summary}")
+        for finding in findings:
+            click.echo(f"  {finding}")
+    click.echo(f"共检查 {len(chosen)} 个部门文件：{failed} 个有错误，{len(chosen) - failed} 个可以生成。")
+    if failed:
+        sys.exit(1)
+
+
+@cli.command(name="new", help="新建一个部门的数据文件 data/<年度>/<部门>.toml（或 .xlsx），"
+                              "预先填好指标体系（一级、二级、三级指标，分值，指标解释），"
+                              "得分、原因和文字留空待填。不会覆盖已有文件。")
+@click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2023（必填）。")
+@click.option("--dept", "dept", cls=Option, required=True, metavar="部门", help="部门名称（必填），也是文件名。")
+@click.option("--from", "template", cls=Option, metavar="文件", type=click.Path(path_type=Path), default=None,
+              help="按这个文件（如上一年度的 .toml 或 .xlsx）的指标结构新建；默认用 2022 年度标准指标体系。")
+@click.option("--as", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default="toml",
+              help="文件格式：toml（默认）或 xlsx（Excel 工作簿）。")
+@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=Path("data"), help="数据文件夹，默认 data。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -> None:
+    from reportgen.findings import InputError
+    from reportgen.pipeline import INPUT_SUFFIXES, read_input
+    from reportgen.scaffold import encode, scaffold, scaffold_header
+    from reportgen.write import safe_file_name, write_atomic
+
+    name = dept.strip()
+    if not name:
+        raise click.ClickException("部门名称不能为空。")
+    stem = safe_file_name(name)
+    folder = data_dir / str(year)
+    target = folder / f"{stem}.{fmt}"
+    for suffix in INPUT_SUFFIXES:
+        existing = folder / f"{stem}{suffix}"
+        if existing.exists():
+            raise click.ClickException(
+                f"已有 {existing}，不会覆盖。同一年度每个部门只能有一个数据文件；"
+                f"如要重新开始，请先移走或改名原文件。")
+    structure = None
+    if template is not None:
+        if not template.is_file():
+            raise click.ClickException(f"找不到 --from 指定的文件：{template}")
+        try:
+            structure = read_input(template).data
+        except InputError as exc:
+            for finding in exc.findings:
+                click.echo(str(finding), err=True)
+            raise click.ClickException(f"无法读取 {template.name}，请按上面的提示修改后重试。") from None
+    data = scaffold(year, name, structure)
+    write_atomic(target, encode(data, fmt, header=scaffold_header(year, name, template), comments=True))
+    click.echo(f"已创建：{target}")
+    click.echo(f"请填写后运行：reportgen check --year {year} --dept {name}")
+
+
+@cli.command(help="在 TOML 和 Excel 输入工作簿之间转换一个部门的数据文件，内容不变"
+                  "（TOML 中的注释不会带过去）。")
+@click.argument("source", metavar="文件", type=click.Path(path_type=Path))
+@click.option("--to", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default=None,
+              help="目标格式：toml 或 xlsx，默认转换为另一种格式。")
+@click.option("--output", "-o", "target", cls=Option, metavar="文件", type=click.Path(path_type=Path),
+              default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def convert(source: Path, fmt: str | None, target: Path | None) -> None:
+    from reportgen.findings import InputError
+    from reportgen.pipeline import INPUT_SUFFIXES, read_input
+    from reportgen.scaffold import encode, same_content
+    from reportgen.validate import check_shape
+    from reportgen.write import write_atomic
+
+    if not source.is_file():
+        raise click.ClickException(f"找不到文件：{source}")
+    if source.suffix.lower() not in INPUT_SUFFIXES:
+        raise click.ClickException(f"只能转换 .toml 或 .xlsx 文件，{source.name} 不是。")
+    fmt = fmt or ("xlsx" if source.suffix.lower() == ".toml" else "toml")
+    target = target or source.with_suffix(f".{fmt}")
+    if target.suffix.lower() != f".{fmt}":
+        raise click.ClickException(f"输出文件 {target.name} 的扩展名应为 .{fmt}。")
+    if target.exists():
+        raise click.ClickException(f"已有 {target}，不会覆盖。请用 -o 指定另一个输出文件。")
+    try:
+        raw = read_input(source)
+    except InputError as exc:
+        for finding in exc.findings:
+            click.echo(str(finding), err=True)
+        raise click.ClickException(f"无法读取 {source.name}，请按上面的提示修改后重试。") from None
+    blocking = [f for f in check_shape(raw.data, raw.locate) if f.level == "error"]
+    if blocking:
+        for finding in blocking:
+            click.echo(str(finding), err=True)
+        raise click.ClickException("这些内容无法转换（转换后会丢失），请先改正。")
+    for finding in raw.findings:
+        click.echo(str(finding), err=True)
+    header = (f"由 reportgen convert 从 {source.name} 转换生成。填写说明见 docs/输入格式说明.md。",)
+    try:
+        payload = encode(raw.data, fmt, header=header)
+    except ValueError as exc:  # e.g. a control character Excel cannot hold
+        raise click.ClickException(f"无法写成 .{fmt}：{exc}") from None
+    write_atomic(target, payload)
+    if not same_content(raw.data, read_input(target).data):
+        click.echo(f"警告：{target.name} 读回的内容与 {source.name} 不完全一致，请核对。", err=True)
+    click.echo(f"已转换：{source} → {target}")
+    if target.parent.resolve() == source.parent.resolve() and target.stem == source.stem:
+        click.echo(f"注意：{target.parent} 中现在有同一部门的两个文件。同一年度每个部门只能有一个数据文件，"
+                   f"生成前请移走其中一个。", err=True)
+
+
+@cli.group(name="templates", cls=Group, help="Word/Excel 模板的工具（修改模板的方法见 docs/模板编辑说明.md）。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def templates_group() -> None:
+    pass
+
+
+@templates_group.command(name="check", help="检查模板中的标签：语法错误、未知的变量名和过滤器，逐条说明在"
+                                            "哪个模板的哪个位置。有错误时退出码为 1。")
+@click.option("--year", "-y", cls=Option, type=int, default=None, metavar="年度",
+              help="同时检查 templates/<年度>/ 中的模板；默认检查全部年度文件夹。")
+@click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def check_templates(year: int | None, templates_dir: Path | None) -> None:
+    from reportgen.resources import templates_dir as resolve_templates
+    from reportgen.template_check import check_template, display, template_files
+
+    folder = resolve_templates(templates_dir)
+    if not folder.is_dir():
+        raise click.ClickException(f"找不到模板文件夹：{display(folder)}")
+    files = template_files(folder, year)
+    if not files:
+        raise click.ClickException(f"{display(folder)} 中没有模板文件（.docx 或 .xlsx）。")
+    failed = 0
+    for path in files:
+        findings = check_template(path)
+        if not findings:
+            click.echo(f"模板正常：{display(path)}")
+            continue
+        failed += 1
+        click.echo(f"模板有错误：{display(path)}", err=True)
+        for finding in findings:
+            click.echo(f"  {finding}", err=True)
+    if failed:
+        click.echo(f"共检查 {len(files)} 个模板，{failed} 个有错误。请按上面的提示修改，"
+                   f"可用的变量见 docs/模板编辑说明.md。", err=True)
+        sys.exit(1)
+    click.echo(f"共检查 {len(files)} 个模板，全部正常。")
+
+
+@cli.command(help="新建工作文件夹：示例数据 data/2022/、模板 templates/、说明 docs/ 和 output/，"
+                  "之后在其中运行 reportgen build。已有的文件不会被覆盖。")
+@click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path))
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def init(folder: Path) -> None:
+    from reportgen.resources import init_workspace
+
+    if folder.exists() and not folder.is_dir():
+        raise click.ClickException(f"{folder} 已存在，但不是文件夹。")
+    result = init_workspace(folder)
+    for path in result.created:
+        click.echo(f"已创建：{path}")
+    for path in result.kept:
+        click.echo(f"已存在，未改动：{path}")
+    click.echo(f"工作文件夹已就绪：{folder}。接着运行：cd {folder} && reportgen build --year 2022")

@@ -108,19 +108,20 @@ class _Builder:
     def _fail(self, path: KeyPath, message: str) -> None:
         self.findings.append(error(self.raw.locate(path), message))
 
-    def get(self, path: KeyPath, *, required: bool = True) -> Any:
+    def get(self, path: KeyPath, *, required: bool = True, label: str = "") -> Any:
         node: Any = self.raw.data
         for part in path:
             try:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
                 if required:
-                    self._fail(path, f"缺少必填项「{key_name(path)}」，请补上。")
+                    self._fail(path, f"缺少{label}，请填写。" if label
+                               else f"缺少必填项「{key_name(path)}」，请补上。")
                 return None
         return node
 
     def text(self, path: KeyPath, label: str, *, required: bool = True) -> str:
-        value = self.get(path, required=required)
+        value = self.get(path, required=required, label=label)
         if value is None:
             return ""
         if isinstance(value, str):
@@ -133,7 +134,7 @@ class _Builder:
         return ""
 
     def number(self, path: KeyPath, label: str) -> Decimal:
-        value = self.get(path)
+        value = self.get(path, label=label)
         if value is None:
             return Decimal(0)
         if isinstance(value, bool):
@@ -161,7 +162,7 @@ class _Builder:
         return int(number)
 
     def items(self, path: KeyPath, label: str) -> list[Any]:
-        value = self.get(path)
+        value = self.get(path, label=label)
         if value is None:
             return []
         if not isinstance(value, list) or not value:
@@ -170,7 +171,7 @@ class _Builder:
         return value
 
     def paragraphs(self, path: KeyPath, label: str) -> tuple[str, ...]:
-        value = self.get(path)
+        value = self.get(path, label=label)
         if isinstance(value, str):
             value = value.splitlines()
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):

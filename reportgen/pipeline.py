@@ -5,6 +5,7 @@ The CLI is a thin layer over ``find_department_files`` and ``build_department_fi
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,10 +13,14 @@ from pathlib import Path
 from reportgen.compute import Evaluation, evaluate
 from reportgen.findings import Finding, InputError, error
 from reportgen.model import Department, RawInput, build_department
+from reportgen.render_pdf import PdfJob
 
-INPUT_SUFFIXES = (".toml",)
-FORMATS = ("docx",)
-TEMPLATE_NAMES = {"docx": "自评表.docx"}
+INPUT_SUFFIXES = (".toml", ".xlsx")
+FORMATS = ("docx", "xlsx")
+TEMPLATE_NAMES = {"docx": "自评表.docx", "xlsx": "自评表.xlsx"}
+# Besides FORMATS (the default), --format accepts pdf: converted from the .docx by
+# LibreOffice (render_pdf.write_pdfs), once per build run for all departments.
+ALL_FORMATS = (*FORMATS, "pdf")
 FORM_TITLE = "部门整体支出绩效自评表"
 
 
@@ -29,6 +34,7 @@ class BuildResult:
     department: str | None = None
     outputs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render_pdf.write_pdfs)
 
     @property
     def ok(self) -> bool:
@@ -39,18 +45,32 @@ def find_department_files(data_dir: Path, year: int) -> list[Path]:
     folder = data_dir / str(year)
     if not folder.is_dir():
         raise YearNotFound(f"找不到 {year} 年度的数据文件夹：{folder}。"
-                           f"请先建立该文件夹，并放入各部门的数据文件（.toml）。")
+                           f"请先建立该文件夹，并放入各部门的数据文件（.toml 或 .xlsx）。")
     files = sorted(p for p in folder.iterdir()
                    if p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$")))
     if not files:
-        raise YearNotFound(f"{folder} 中没有部门数据文件（.toml）。")
+        raise YearNotFound(f"{folder} 中没有部门数据文件（.toml 或 .xlsx）。")
     return files
 
 
 def read_input(path: Path) -> RawInput:
+    """Read a department file by its suffix: .toml or an .xlsx input workbook."""
+    if path.suffix.lower() == ".xlsx":
+        from reportgen.read_xlsx import read_xlsx
+
+        return read_xlsx(path)
     from reportgen.read_toml import read_toml
 
     return read_toml(path)
+
+
+def duplicate_files(sources: Sequence[Path]) -> dict[Path, list[Finding]]:
+    """Errors for each file that is a second file of one department in a year
+    (A.toml beside A.xlsx, or two files with the same 部门名称)."""
+    from reportgen.validate import duplicate_findings, read_for_check
+
+    raws, _ = read_for_check(sources, read_input)
+    return duplicate_findings(sources, raws)
 
 
 def load_department(path: Path) -> Department:
@@ -86,6 +106,10 @@ def render(evaluation: Evaluation, fmt: str, template: Path) -> bytes:
         from reportgen.render_docx import render_docx
 
         return render_docx(evaluation, template)
+    if fmt == "xlsx":
+        from reportgen.render_xlsx import render_xlsx
+
+        return render_xlsx(evaluation, template)
     raise ValueError(fmt)
 
 
@@ -94,23 +118,54 @@ def build_department_file(
     formats: Sequence[str] = FORMATS,
 ) -> BuildResult:
     """Build one department's outputs; user errors become findings, never exceptions."""
+    from reportgen.validate import validate
     from reportgen.write import build_timestamp, inside, reproducible_package, write_atomic
 
     result = BuildResult(source=source)
     try:
-        department = load_department(source)
-        check_year(department, year)
+        department, findings = validate(read_input(source), year)
     except InputError as exc:
         result.findings.extend(exc.findings)
         return result
+    result.findings.extend(findings)  # warnings are reported; errors stop this department
+    if department is None:
+        return result
     result.department = department.name
     evaluation = evaluate(department)
-    rendered = {fmt: render(evaluation, fmt, template_path(templates_dir, year, fmt))
-                for fmt in formats}
+    from reportgen.template_check import preflight, render_failure
+
+    # A PDF is converted from the .docx (render_pdf.write_pdfs, once per run for all
+    # departments); the .docx is rendered for it even when not asked for itself.
+    needed = [f for f in formats if f != "pdf"] + (["docx"] if "pdf" in formats and "docx" not in formats else [])
+    rendered = {}
+    for fmt in needed:
+        try:
+            template = template_path(templates_dir, year, fmt)
+            problems = preflight(template)  # e.g. a tag missing its }} (docxtpl would swallow text)
+            if problems:
+                result.findings.extend(problems)
+                continue
+            rendered[fmt] = render(evaluation, fmt, template)
+        except Exception as exc:  # a template an admin broke: a finding naming the tag
+            findings = render_failure(exc, templates_dir, year, TEMPLATE_NAMES[fmt])
+            if findings is None:
+                raise
+            result.findings.extend(findings)
+    if not result.ok:
+        return result
     stamp = build_timestamp(department.year)
     for fmt, data in rendered.items():
         folder = out_dir / str(year)
         target = inside(folder, folder / output_name(department, f".{fmt}"))
+        scratch = None
+        if fmt not in formats:  # the .docx of a PDF only: in a hidden scratch folder
+            folder.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder))
+            target = scratch / target.name
         write_atomic(target, reproducible_package(data, stamp))
-        result.outputs.append(target)
+        if scratch is None:
+            result.outputs.append(target)
+        if fmt == "docx" and "pdf" in formats:
+            pdf = inside(folder, folder / output_name(department, ".pdf"))
+            result.pdf_job = PdfJob(target=pdf, docx=target, scratch=scratch)
     return result

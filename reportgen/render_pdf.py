@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体")
@@ -29,6 +30,18 @@ _ALIAS = """  <alias binding="same"><family>{name}</family><prefer><family>{targ
 
 class OfficeMissing(RuntimeError):
     """LibreOffice is not installed (a user-facing condition, not a bug)."""
+
+
+class ConversionFailed(RuntimeError):
+    """LibreOffice ran but did not produce a PDF (the message is Chinese)."""
+
+
+INSTALL_HINT = (
+    "未找到 LibreOffice，无法生成 PDF。请先安装：Debian/Ubuntu 运行 "
+    "“sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
+    "fonts-noto-cjk”，Windows/macOS 请从 libreoffice.org 下载安装"
+    "（安装后 soffice 命令须能在 PATH 中找到）。不需要 PDF 时，去掉 --format 中的 pdf 即可。"
+)
 
 
 def find_soffice() -> str | None:
@@ -52,11 +65,7 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, timeout: int = 600) -
     (so concurrent conversions never clash). Returns the PDF paths."""
     soffice = find_soffice()
     if soffice is None:
-        raise OfficeMissing(
-            "未找到 LibreOffice，无法生成 PDF。请先安装：Debian/Ubuntu 运行 "
-            "“sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
-            "fonts-noto-cjk”，Windows/macOS 请从 libreoffice.org 下载安装。"
-        )
+        raise OfficeMissing(INSTALL_HINT)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as work:
         work_dir = Path(work)
@@ -69,3 +78,56 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, timeout: int = 600) -
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
     return [out_dir / (Path(s).stem + ".pdf") for s in sources]
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """A PDF to convert from a department's .docx (same file name but the suffix)."""
+
+    target: Path  # the .pdf to write
+    docx: Path  # the .docx to convert
+    scratch: Path | None = None  # a temporary folder holding the .docx, removed afterwards
+
+
+def write_pdfs(jobs: Sequence[PdfJob], timeout: int = 1800) -> list[Path]:
+    """Convert the jobs' .docx files to their target PDFs: one LibreOffice process for all
+    the files of a target folder, into a hidden temporary folder inside it; each PDF is
+    then renamed into place (atomic: a reader never sees half a PDF, and an old PDF
+    stays until its new one is complete). Scratch folders are removed in any case."""
+    try:
+        return _write_pdfs(jobs, timeout)
+    finally:
+        for job in jobs:
+            if job.scratch is not None:
+                shutil.rmtree(job.scratch, ignore_errors=True)
+
+
+def _write_pdfs(jobs: Sequence[PdfJob], timeout: int) -> list[Path]:
+    if not jobs:
+        return []
+    if find_soffice() is None:
+        raise OfficeMissing(INSTALL_HINT)
+    by_folder: dict[Path, list[PdfJob]] = {}
+    for job in jobs:
+        by_folder.setdefault(job.target.parent, []).append(job)
+    written: list[Path] = []
+    for folder, group in by_folder.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=folder) as work:
+            try:
+                produced = convert_to_pdf([job.docx for job in group], Path(work), timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise ConversionFailed(f"LibreOffice 转换 PDF 超时（{timeout} 秒）。请稍后重试。") from None
+            except subprocess.CalledProcessError as exc:
+                detail = (exc.stderr or b"").decode("utf-8", "replace").strip()[-300:]
+                raise ConversionFailed(f"LibreOffice 转换 PDF 失败（退出码 {exc.returncode}）"
+                                       f"{'：' + detail if detail else ''}。") from None
+            missing = [job.target.name for job, pdf in zip(group, produced, strict=True)
+                       if not pdf.is_file() or pdf.stat().st_size == 0]
+            if missing:
+                raise ConversionFailed(f"LibreOffice 没有生成这些 PDF：{'、'.join(missing)}。"
+                                       f"请用 Word/LibreOffice 打开对应的 .docx 检查。")
+            for job, pdf in zip(group, produced, strict=True):
+                os.replace(pdf, job.target)
+                written.append(job.target)
+    return written

@@ -79,3 +79,46 @@ def demo_workspace(tmp_path: Path) -> Path:
 @pytest.fixture
 def sample_workspace(tmp_path: Path) -> Path:
     return make_year(tmp_path, SAMPLE_TOML)
+
+
+def run_cli(*args):
+    """Run the reportgen command line in-process (click's CliRunner; stdout and stderr
+    mixed in result.output)."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def convert_file(source: Path, target: Path) -> Path:
+    """`reportgen convert SOURCE -o TARGET` (the format from TARGET's suffix)."""
+    result = run_cli("convert", source, "--to", target.suffix.lstrip("."), "-o", target)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def copy_templates(target: Path) -> Path:
+    """A copy of the shipped templates folder, for tests that edit templates."""
+    shutil.copytree(TEMPLATES, target, ignore=shutil.ignore_patterns("__pycache__", "~$*"))
+    return target
+
+
+def build_with(workspace: Path, templates_dir: Path, year: int = 2022, formats=("docx",)):
+    """build_into with another templates folder."""
+    from reportgen.pipeline import build_department_file, find_department_files
+
+    return [
+        build_department_file(source, year, templates_dir=templates_dir,
+                              out_dir=workspace / "output", formats=formats)
+        for source in find_department_files(workspace / "data", year)
+    ]
+
+
+def run_reportgen(*args, cwd: Path, env: dict | None = None, executable: str | None = None):
+    """The command line as a real subprocess (so a traceback would show in stderr)."""
+    import sys
+
+    command = [executable] if executable else [sys.executable, "-m", "reportgen"]
+    return subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=env)

@@ -1,0 +1,165 @@
+"""Benchmark: building forms against the floor.
+
+    python benchmarks/bench_build.py --n 50
+
+Builds N synthetic departments derived from the demo (names and text lengths vary, all
+valid) in a temporary folder and measures, per department:
+
+- docx_ms / xlsx_ms: rendering one form (warm, in this process);
+- floor_ms: the least work that produces the same .docx bytes — the template's document
+  XML (already cleaned by docxtpl) rendered with plain, precompiled Jinja2 and the zip
+  written — so ratio = (docx_ms + xlsx_ms) / floor_ms says what the pipeline costs on top;
+- peak_rss_mb: the peak resident memory of a worker during a build of --rss-n departments;
+- jobs_speedup: time(--jobs 1) / time(--jobs 2) of a build of --speedup-n departments.
+
+Prints readable lines, then one JSON line last. Targets (2 cores): ratio ≤ 4,
+peak_rss_mb ≤ 200, jobs_speedup ≥ 1.6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "2022" / "广州市应急管理局.toml"
+FILLER = "根据年度工作安排，持续推进各项重点任务落实，进一步完善制度机制，提升工作质量和效率。"
+
+
+def synthetic_departments(folder: Path, n: int) -> list[Path]:
+    """N valid department files: the demo with another name and longer or shorter texts."""
+    demo = DEMO.read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        name = f"示例部门{i:04d}"
+        text = demo.replace('name = "广州市应急管理局"', f'name = "{name}"')
+        extra = FILLER * (i % 5)
+        text = text.replace('unmet_reason = "无"', f'unmet_reason = "无。{extra}"')
+        if i % 3 == 0:  # shorter: drop the long first paragraph of goal 1
+            text = re.sub(r'completion = \[\n  "（1）2022年[^\n]*\n', "completion = [\n", text, count=1)
+        path = folder / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def mean_ms(fn, items, repeat: int = 1) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for item in items:
+            fn(item)
+    return (time.perf_counter() - start) * 1000 / (len(items) * repeat)
+
+
+def floor_renderer(template: Path):
+    """Plain Jinja2 on the cleaned document XML + writing the zip: nothing else."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    from reportgen.formats import FILTERS
+
+    with zipfile.ZipFile(template) as z:
+        parts = [(name, z.read(name)) for name in z.namelist()]
+    source = dict(parts)["word/document.xml"].decode("utf-8")
+    xml = DocxTemplate(str(template)).patch_xml(source)  # docxtpl's tag clean-up, done once
+    env = jinja2.Environment(autoescape=True)
+    env.filters.update(FILTERS)
+    compiled = env.from_string(xml)
+
+    def render(context) -> bytes:
+        body = compiled.render(context)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, payload in parts:
+                target.writestr(name, body.encode() if name == "word/document.xml" else payload)
+        return out.getvalue()
+
+    return render
+
+
+def run_build(data: Path, out: Path, jobs: int, formats: str = "docx,xlsx") -> float:
+    if out.exists():
+        shutil.rmtree(out)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "reportgen", "build", "--year", "2022",
+                    "--data", str(data), "--templates", str(ROOT / "templates"),
+                    "--output", str(out), "--jobs", str(jobs), "--format", formats],
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=50, help="departments timed in-process")
+    parser.add_argument("--rss-n", type=int, default=1000, help="departments for peak RSS")
+    parser.add_argument("--speedup-n", type=int, default=200, help="departments for speedup")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from reportgen.compute import evaluate
+    from reportgen.context import build_context
+    from reportgen.pipeline import load_department, template_path
+    from reportgen.render_docx import render_docx
+    from reportgen.render_xlsx import render_xlsx
+
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
+        work = Path(tmp)
+        sources = synthetic_departments(work / "data" / "2022", max(args.n, args.rss_n,
+                                                                   args.speedup_n))
+        evaluations = [evaluate(load_department(p)) for p in sources[: args.n]]
+        docx_template = template_path(ROOT / "templates", 2022, "docx")
+        xlsx_template = template_path(ROOT / "templates", 2022, "xlsx")
+        floor = floor_renderer(docx_template)
+        contexts = [build_context(e) for e in evaluations]
+        # warm up: first renders compile templates and import modules
+        render_docx(evaluations[0], docx_template)
+        render_xlsx(evaluations[0], xlsx_template)
+        floor(contexts[0])
+        docx_ms = mean_ms(lambda e: render_docx(e, docx_template), evaluations)
+        xlsx_ms = mean_ms(lambda e: render_xlsx(e, xlsx_template), evaluations)
+        floor_ms = mean_ms(floor, contexts, repeat=3)
+        ratio = (docx_ms + xlsx_ms) / floor_ms
+        print(f"per department, N={args.n}: docx {docx_ms:.1f} ms, xlsx {xlsx_ms:.1f} ms, "
+              f"floor {floor_ms:.1f} ms -> ratio {ratio:.2f} (target <= 4)")
+
+        speed_data = work / "speed"
+        (speed_data / "2022").mkdir(parents=True)
+        for p in sources[: args.speedup_n]:
+            (speed_data / "2022" / p.name).symlink_to(p)
+        t1 = run_build(speed_data, work / "out1", jobs=1)
+        t2 = run_build(speed_data, work / "out2", jobs=2)
+        speedup = t1 / t2
+        print(f"build of {args.speedup_n}: --jobs 1 {t1:.1f} s, --jobs 2 {t2:.1f} s -> "
+              f"speedup {speedup:.2f} (target >= 1.6)")
+
+        rss_data = work / "rss"
+        (rss_data / "2022").mkdir(parents=True)
+        for p in sources[: args.rss_n]:
+            (rss_data / "2022" / p.name).symlink_to(p)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t_rss = run_build(rss_data, work / "out3", jobs=2)
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak_rss_mb = peak_kb / 1024
+        print(f"build of {args.rss_n} with --jobs 2: {t_rss:.1f} s, peak RSS of a process "
+              f"{peak_rss_mb:.0f} MB (target <= 200; before it {before / 1024:.0f} MB)")
+
+    print(json.dumps({
+        "n": args.n, "docx_ms": round(docx_ms, 2), "xlsx_ms": round(xlsx_ms, 2),
+        "floor_ms": round(floor_ms, 2), "ratio": round(ratio, 2),
+        "peak_rss_mb": round(peak_rss_mb, 1), "jobs_speedup": round(speedup, 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()

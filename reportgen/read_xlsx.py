@@ -1,0 +1,277 @@
+"""Read a department's Excel input workbook into a RawInput of the TOML contract's shape.
+
+Sheets and columns are matched by their header text (column order is free, extra
+columns and sheets are ignored). Every value keeps the cell it came from, so a message
+can say ``广州市应急管理局.xlsx 指标评分!F12``. Blank cells are left out of the data
+(as an absent TOML key), so validation reports them as missing where they are required.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportgen import schema
+from reportgen.findings import Finding, InputError, error, warning
+from reportgen.model import KeyPath, RawInput
+from reportgen.rules import rule_key
+
+MAX_DIGITS = 15  # Excel keeps 15 significant digits; more is binary noise
+
+
+def float_to_decimal(value: float) -> Decimal:
+    """19.54 -> Decimal('19.54') (the shortest repr, never the binary expansion);
+    0.1 + 0.2 -> Decimal('0.3') (rounded to Excel's 15 significant digits)."""
+    number = Decimal(repr(value))
+    if number.is_finite() and len(number.as_tuple().digits) > MAX_DIGITS:
+        number = Decimal(format(value, f".{MAX_DIGITS}g"))
+    return number
+
+
+def cell_value(cell) -> Any:
+    """A cell's value for the data: None when blank, Decimal for non-integer numbers.
+    A number formatted as a percentage (89.51%) is given in percent (89.51)."""
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        value = float_to_decimal(value)
+        if value == value.to_integral_value() and "%" not in (cell.number_format or ""):
+            value = int(value) if abs(value) < 10 ** MAX_DIGITS else value
+    if isinstance(value, (int, Decimal)) and "%" in (cell.number_format or ""):
+        percent = Decimal(value) * 100
+        return int(percent) if percent == percent.to_integral_value() else percent.normalize()
+    return value
+
+
+class XlsxLocator:
+    """Names the cell of a key path, e.g. ('indicators', 3, 'score') -> '… 指标评分!F5'."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.places: dict[KeyPath, str] = {}
+        self.columns: dict[tuple[str, str], str] = {}
+
+    def __call__(self, path: KeyPath) -> str:
+        for cut in range(len(path), 0, -1):
+            place = self.places.get(tuple(path[:cut]))
+            if place:
+                return f"{self.name} {place}"
+        return self.name
+
+    def column(self, table: str, key: str) -> str:
+        """A whole column of an array, e.g. ('indicators', 'weight') -> '… 指标评分!D2:D27'."""
+        place = self.columns.get((table, key))
+        return f"{self.name} {place}" if place else self((table,))
+
+
+class _Reader:
+    def __init__(self, path: Path, workbook):
+        self.path = path
+        self.workbook = workbook
+        self.locate = XlsxLocator(path.name)
+        self.findings: list[Finding] = []
+        self.data: dict[str, Any] = {}
+        self.sheets = {"".join(str(name).split()): name for name in workbook.sheetnames}
+
+    # -- structure -----------------------------------------------------------------------
+    def sheet(self, title: str, *, required: bool = True):
+        if title in self.sheets:
+            return self.workbook[self.sheets[title]]
+        if required:
+            near = difflib.get_close_matches(title, list(self.sheets), n=1, cutoff=0.3)
+            hint = f"（是不是「{near[0]}」？请把工作表改名为「{title}」）" if near else ""
+            self.findings.append(error(
+                self.path.name,
+                f"缺少工作表「{title}」{hint}。输入工作簿应有工作表："
+                f"{'、'.join(schema.REQUIRED_SHEETS)}（可选：{schema.SHEET_TARGETS}）。",
+            ))
+        return None
+
+    def headers(self, sheet, wanted: list[tuple[str, bool]]) -> dict[str, int] | None:
+        """{header: column index} of the wanted headers found in row 1; a missing required
+        header is an error (None is returned)."""
+        found: dict[str, int] = {}
+        present: list[str] = []
+        for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
+            text = schema.normalize_header(cell.value)
+            if not text:
+                continue
+            present.append(text)
+            if text in found:
+                self.findings.append(warning(
+                    f"{self.path.name} {sheet.title}!{cell.coordinate}",
+                    f"列「{text}」出现了不止一次，只读取第一列，这一列被忽略。",
+                ))
+                continue
+            found[text] = cell.column
+        ok = True
+        for header, required in wanted:
+            if required and header not in found:
+                ok = False
+                spare = [p for p in present if p not in dict(wanted)]
+                near = difflib.get_close_matches(header, spare, n=1, cutoff=0.4)
+                hint = f"（是不是把「{near[0]}」写错了？）" if near else ""
+                self.findings.append(error(
+                    f"{self.path.name} {sheet.title} 第1行（表头）",
+                    f"工作表「{sheet.title}」缺少列「{header}」{hint}。请在第1行加上这一列的标题"
+                    f"「{header}」（列的顺序不限）。",
+                ))
+        return found if ok else None
+
+    def place(self, sheet, row: int, column: int) -> str:
+        return f"{sheet.title}!{sheet.cell(row=row, column=column).coordinate}"
+
+    def rows(self, sheet, columns: dict[str, int], skip: tuple[str, ...] = ()):
+        """(row number, {header: cell}) of the non-blank data rows, top to bottom.
+        A row counts when a wanted column other than those in skip holds something."""
+        for number in range(2, sheet.max_row + 1):
+            cells = {h: sheet.cell(row=number, column=c) for h, c in columns.items()}
+            if any(cell_value(cell) is not None for h, cell in cells.items() if h not in skip):
+                yield number, cells
+
+    # -- sheets --------------------------------------------------------------------------
+    def basic(self) -> None:
+        sheet = self.sheet(schema.SHEET_BASIC)
+        if sheet is None:
+            return
+        columns = self.headers(sheet, [(schema.BASIC_ITEM, True), (schema.BASIC_VALUE, True)])
+        if columns is None:
+            return
+        item_col, value_col = columns[schema.BASIC_ITEM], columns[schema.BASIC_VALUE]
+        for path in schema.BASIC_ROWS.values():
+            self.locate.places[path] = f"{sheet.title}（缺少「{schema.label_of(path)}」这一行）"
+        self.locate.places[("department",)] = sheet.title
+        seen: set[str] = set()
+        for number, cells in self.rows(sheet, columns):
+            item = "".join(str(cells[schema.BASIC_ITEM].value or "").split())
+            place = self.place(sheet, number, value_col)
+            if item in schema.BASIC_ROWS:
+                if item in seen:
+                    self.findings.append(error(
+                        f"{self.path.name} {self.place(sheet, number, item_col)}",
+                        f"「{item}」填了不止一行，请只保留一行。"))
+                    continue
+                seen.add(item)
+                path = schema.BASIC_ROWS[item]
+                self.locate.places[path] = place
+                value = cell_value(cells[schema.BASIC_VALUE])
+                if value is not None:
+                    node = self.data
+                    for part in path[:-1]:
+                        node = node.setdefault(part, {})
+                    node[path[-1]] = value
+                continue
+            near = difflib.get_close_matches(item, list(schema.BASIC_ROWS), n=1, cutoff=0.4)
+            hint = f"是不是「{near[0]}」？" if near else ""
+            self.findings.append(warning(
+                f"{self.path.name} {self.place(sheet, number, item_col)}",
+                f"不认识的项目「{item}」，这一行已忽略。{hint}"
+                f"可用的项目：{'、'.join(schema.BASIC_ROWS)}。",
+            ))
+        self.data.setdefault("department", {})
+
+    def budget(self) -> None:
+        sheet = self.sheet(schema.SHEET_BUDGET)
+        if sheet is None:
+            return
+        columns = self.headers(sheet, [(c.header, c.required) for c in schema.BUDGET_COLUMNS])
+        if columns is None:
+            return
+        rows = list(self.rows(sheet, columns))
+        number = rows[0][0] if rows else 2
+        for extra, _ in rows[1:]:
+            self.findings.append(warning(
+                f"{self.path.name} {sheet.title}!A{extra}",
+                f"工作表「预算」只读取一行数值（第{number}行），第{extra}行已忽略。"))
+        budget: dict[str, Any] = {}
+        self.locate.places[("budget",)] = f"{sheet.title}!A{number}"
+        for column in schema.BUDGET_COLUMNS:
+            col = columns[column.header]
+            self.locate.places[("budget", column.key)] = self.place(sheet, number, col)
+            value = cell_value(sheet.cell(row=number, column=col))
+            if value is not None:
+                budget[column.key] = value
+        self.data["budget"] = budget
+
+    def table(self, title: str, key: str, spec: tuple[schema.Column, ...], *,
+              required: bool = True, skip: tuple[str, ...] = ()) -> None:
+        """An array sheet: one row per element of data[key]."""
+        sheet = self.sheet(title, required=required)
+        if sheet is None:
+            return
+        wanted = [(c.header, c.required) for c in spec] + [(h, False) for h in skip]
+        columns = self.headers(sheet, wanted)
+        if columns is None:
+            return
+        self.locate.places[(key,)] = f"{sheet.title}!A2"
+        items: list[dict[str, Any]] = []
+        numbers: list[int] = []
+        for number, cells in self.rows(sheet, columns, skip=skip):
+            index = len(items)
+            self.locate.places[(key, index)] = f"{sheet.title} 第{number}行"
+            item: dict[str, Any] = {}
+            for column in spec:
+                if column.header not in columns:
+                    continue
+                cell = cells[column.header]
+                self.locate.places[(key, index, column.key)] = f"{sheet.title}!{cell.coordinate}"
+                value = cell_value(cell)
+                if value is None:
+                    continue
+                if column.key == "completion" and isinstance(value, str):
+                    value = [line for line in value.split("\n") if line.strip()]
+                elif column.kind == "rule" and isinstance(value, str):
+                    value = rule_key(value) or value
+                item[column.key] = value
+            items.append(item)
+            numbers.append(number)
+        for column in spec:
+            if column.header in columns and numbers:
+                letter = sheet.cell(row=1, column=columns[column.header]).column_letter
+                self.locate.columns[(key, column.key)] = (
+                    f"{sheet.title}!{letter}{numbers[0]}:{letter}{numbers[-1]}")
+        if items or required:
+            self.data[key] = items
+
+    def read(self) -> RawInput:
+        self.basic()
+        self.table(schema.SHEET_GOALS, "goals", schema.GOAL_COLUMNS, skip=(schema.GOAL_NUMBER,))
+        self.budget()
+        self.table(schema.SHEET_INDICATORS, "indicators", schema.INDICATOR_COLUMNS)
+        self.table(schema.SHEET_TARGETS, "targets", schema.TARGET_COLUMNS, required=False)
+        errors = [f for f in self.findings if f.level == "error"]
+        if errors:
+            raise InputError(errors)
+        ordered = {key: self.data[key] for key in schema.TOP_KEYS if key in self.data}
+        return RawInput(data=ordered, source=self.path, locate=self.locate,
+                        findings=self.findings)
+
+
+def open_workbook(path: Path):
+    """Load a workbook (cached values of formulas); a user error if it is not one."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about features it drops (WPS, …)
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, data_only=True)
+    except Exception:  # zipfile.BadZipFile, InvalidFileException, KeyError, lxml errors …
+        hint = ("这是旧版 .xls 格式，请用 Excel 打开后“另存为” Excel 工作簿（.xlsx）。"
+                if path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0" else
+                "文件已损坏或不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 打开确认，"
+                "然后“另存为” Excel 工作簿（.xlsx）。")
+        raise InputError([error(path.name, f"无法读取工作簿：{hint}")]) from None
+
+
+def read_xlsx(path: Path) -> RawInput:
+    return _Reader(path, open_workbook(path)).read()

@@ -1,0 +1,115 @@
+"""Department files a clerk starts from (``reportgen new``) and format conversion
+(``reportgen convert``): contract-shaped data in, TOML text or workbook bytes out.
+
+A scaffold holds the indicator structure (一级/二级/三级指标, 分值, 指标解释 and any
+score rules) with every score, reason, amount and narrative blank. In TOML a blank is
+written as "" so the clerk sees where to type; validation treats "" in a number's place
+as "not filled in" (缺少得分), never as a wrong type.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportgen import schema
+from reportgen.rules import rule_key
+from reportgen.standard import standard_indicators
+
+FORMATS = ("toml", "xlsx")
+
+
+def _dicts(items: Any) -> list[dict[str, Any]]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A blank department file for a year: the standard 2022 indicator system, or the
+    structure of template (another department's or last year's data)."""
+    template = template or {}
+    department = template.get("department") if isinstance(template.get("department"), dict) else {}
+    units = department.get("units", "")
+    goals = _dicts(template.get("goals")) or [{}]
+    indicators = _dicts(template.get("indicators")) or standard_indicators()
+    rows = []
+    for source in indicators:
+        row: dict[str, Any] = {key: source[key] for key in ("level1", "level2", "name", "weight")
+                               if key in source}
+        if str(source.get("explanation") or "").strip():
+            row["explanation"] = source["explanation"]
+        row.update(score="", reason="", measure="")
+        if str(source.get("rule") or "").strip():
+            row["rule"] = source["rule"]
+            if rule_key(str(source["rule"])) == "execution_rate":
+                row["execution_rate"] = ""
+        rows.append(row)
+    data: dict[str, Any] = {
+        "year": year,
+        "unmet_reason": "",
+        "department": {"name": name, "units": units},
+        "budget": dict.fromkeys(schema.BUDGET_KEYS, ""),
+        "goals": [{"target": "", "completion": [""]} for _ in goals],
+        "indicators": rows,
+    }
+    targets = _dicts(template.get("targets"))
+    if targets:
+        data["targets"] = [
+            {"name": t.get("name", ""), "target": "", "actual": "",
+             **{k: t[k] for k in ("direction", "unit") if k in t}}
+            for t in targets
+        ]
+    return data
+
+
+def scaffold_header(year: int, name: str, template: Path | None) -> tuple[str, ...]:
+    origin = f"，指标结构取自 {template.name}" if template else "，指标体系为 2022 年度标准指标体系"
+    return (
+        f"{year}年度 {name} 部门整体支出绩效自评数据",
+        f"由 reportgen new 生成{origin}。填写说明见 docs/输入格式说明.md。",
+        '数字直接填写、不加引号（如 score = 19.54）；"" 表示尚未填写。',
+        f"填好后运行 reportgen check --year {year} --dept {name} 检查，再运行 reportgen build 生成。",
+    )
+
+
+def encode(data: dict[str, Any], fmt: str, *, header: tuple[str, ...] = (),
+           comments: bool = False) -> bytes:
+    """Data as the bytes of a .toml file or an .xlsx input workbook."""
+    if fmt == "toml":
+        from reportgen.write_toml import dumps
+
+        return dumps(data, header=header, comments=comments).encode("utf-8")
+    if fmt == "xlsx":
+        from reportgen.write_xlsx_input import workbook_bytes
+
+        return workbook_bytes(data)
+    raise ValueError(fmt)
+
+
+def _normal(value: Any, key: str = "") -> Any:
+    """A value as compared for "same content": blanks dropped, numbers as Decimal,
+    paragraphs as a list of non-blank lines, rule names as their keys."""
+    if isinstance(value, dict):
+        out = {k: _normal(v, k) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None}
+    if isinstance(value, list):
+        items = [item for item in (_normal(v) for v in value) if item is not None]
+        return items or None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        if key == "completion":
+            return [line for line in value.split("\n") if line.strip()]
+        if key == "rule":
+            return rule_key(value) or value
+        return value.replace("\r\n", "\n")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """True when two department data carry the same content (TOML or workbook shape)."""
+    return _normal(a) == _normal(b)

@@ -1,0 +1,140 @@
+"""reportgen init and the templates/sample data shipped inside the package: the tool
+works outside this repository after a plain `pip install .`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.conftest import DEMO_TOML, ROOT, TEMPLATES, run_reportgen
+
+DEMO_DOCX = "广州市应急管理局_2022年度部门整体支出绩效自评表.docx"
+
+
+def test_init_creates_a_working_folder_that_builds(tmp_path):
+    result = run_reportgen("init", "ws", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    workspace = tmp_path / "ws"
+    assert (workspace / "data" / "2022" / DEMO_TOML.name).read_bytes() == DEMO_TOML.read_bytes()
+    assert (workspace / "templates" / "自评表.docx").read_bytes() == (TEMPLATES / "自评表.docx").read_bytes()
+    assert (workspace / "docs" / "模板编辑说明.md").is_file()
+    assert (workspace / "output").is_dir()
+    assert "已创建：ws/templates/自评表.docx" in result.stdout
+    assert "cd ws && reportgen build --year 2022" in result.stdout
+
+    # The workspace's own templates are used: an edit there shows in the output.
+    template = workspace / "templates" / "自评表.docx"
+    document = Document(str(template))
+    document.paragraphs[0].runs[0].text = "部门整体支出绩效自评报告表"
+    document.save(str(template))
+    build = run_reportgen("build", "--year", "2022", "--format", "docx", cwd=workspace)
+    assert build.returncode == 0, build.stderr
+    output = workspace / "output" / "2022" / DEMO_DOCX
+    assert Document(str(output)).paragraphs[0].text == "部门整体支出绩效自评报告表"
+
+    # init again keeps what is there.
+    again = run_reportgen("init", "ws", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "已存在，未改动：ws/templates/自评表.docx" in again.stdout
+    assert Document(str(template)).paragraphs[0].text == "部门整体支出绩效自评报告表"
+
+
+def test_without_a_templates_folder_the_packaged_templates_are_used(demo_workspace):
+    assert not (demo_workspace / "templates").exists()
+    build = run_reportgen("build", "--year", "2022", "--format", "docx", cwd=demo_workspace)
+    assert build.returncode == 0, build.stderr
+    assert (demo_workspace / "output" / "2022" / DEMO_DOCX).is_file()
+
+
+def test_packaged_templates_and_data_are_the_repository_folders():
+    """One source of truth: what reportgen finds is the top-level templates/ and data/
+    (an editable install or checkout) or exact copies of them (a built install)."""
+    from reportgen.resources import packaged_templates_dir, sample_data_dir
+
+    for shipped, source in ((packaged_templates_dir(), TEMPLATES), (sample_data_dir(), ROOT / "data")):
+        for path in source.rglob("*"):
+            if path.is_file() and path.suffix in (".docx", ".xlsx", ".toml"):
+                assert (shipped / path.relative_to(source)).read_bytes() == path.read_bytes(), path
+
+
+def test_init_into_a_file_is_refused(tmp_path):
+    (tmp_path / "ws").write_text("x")
+    result = run_reportgen("init", "ws", cwd=tmp_path)
+    assert result.returncode == 1 and "不是文件夹" in result.stderr
+
+
+# ---------------------------------------------------------------- a real installation
+
+_NOT_SHIPPED = shutil.ignore_patterns(".git", "output", "build", "dist", "*.egg-info", "__pycache__",
+                                      ".pytest_cache", ".ruff_cache", ".benchmarks", ".venv", "tests",
+                                      "benchmarks")
+
+
+def _clean_env(venv: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _run(command: list, cwd: Path, env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"{command}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def _init_and_build(venv: Path, where: Path, env: dict[str, str]) -> Path:
+    reportgen = venv / "bin" / "reportgen"
+    _run([reportgen, "init", "ws"], where, env)
+    build = _run([reportgen, "build", "--year", "2022"], where / "ws", env)
+    output = where / "ws" / "output" / "2022" / DEMO_DOCX
+    assert f"已生成：output/2022/{DEMO_DOCX}" in build.stdout
+    assert "部门整体支出绩效自评表" in [p.text for p in Document(str(output)).paragraphs]
+    assert "广州市应急管理局" in Document(str(output)).tables[0].cell(1, 1).text
+    return output
+
+
+@pytest.mark.slow
+def test_pip_install_then_init_and_build(tmp_path):
+    """`pip install .` (not editable) into a fresh venv, then init + build anywhere;
+    then the same with `pip install -e .`."""
+    source = tmp_path / "reportgen-src"  # a copy, so the build leaves nothing in the repository
+    shutil.copytree(ROOT, source, ignore=_NOT_SHIPPED)
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", venv], tmp_path, dict(os.environ))
+    env = _clean_env(venv)
+    python = venv / "bin" / "python"
+    pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+
+    _run([*pip, source], tmp_path, env)
+    where = _run([python, "-c", "import reportgen, pathlib; print(pathlib.Path(reportgen.__file__).parent)"],
+                 tmp_path, env).stdout.strip()
+    package = Path(where)
+    assert package.is_relative_to(venv), where  # installed, not the repository
+    assert (package / "templates" / "自评表.docx").read_bytes() == (TEMPLATES / "自评表.docx").read_bytes()
+    assert (package / "sample_data" / "2022" / DEMO_TOML.name).is_file()
+    assert (package / "docs" / "模板编辑说明.md").is_file()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    _init_and_build(venv, plain, env)
+
+    # No templates folder at all: the packaged templates.
+    bare = tmp_path / "bare"
+    shutil.copytree(plain / "ws" / "data", bare / "data")
+    _run([venv / "bin" / "reportgen", "build", "--year", "2022", "--format", "docx"], bare, env)
+    assert (bare / "output" / "2022" / DEMO_DOCX).is_file()
+
+    # Editable: the templates are the source folder's own.
+    _run([*pip, "-e", source], tmp_path, env)
+    editable = tmp_path / "editable"
+    editable.mkdir()
+    _init_and_build(venv, editable, env)
+    found = _run([python, "-c", "from reportgen.resources import packaged_templates_dir as d; print(d())"],
+                 editable, env).stdout.strip()
+    assert Path(found) == source / "templates"

@@ -1,0 +1,117 @@
+"""build --format pdf: the form as PDF through LibreOffice, fonts embedded, one
+LibreOffice run per build, a clear message when LibreOffice is missing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import (
+    DEMO_TOML,
+    REFERENCE_TEXT,
+    SAMPLE_TOML,
+    make_year,
+    needs_office,
+    pdf_text,
+    run_cli,
+    run_reportgen,
+    text_similarity,
+)
+
+DEMO_PDF = "广州市应急管理局_2022年度部门整体支出绩效自评表.pdf"
+needs_pdffonts = pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils (pdffonts) not installed")
+
+
+def pdf_fonts(pdf: Path) -> list[tuple[str, str]]:
+    """(font name, emb) for every font of a PDF, from pdffonts' table."""
+    lines = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout.splitlines()
+    header = lines[0]
+    emb = header.index("emb")
+    return [(line.split()[0], line[emb:emb + 3].strip()) for line in lines[2:] if line.strip()]
+
+
+@needs_office
+@needs_pdffonts
+def test_build_pdf_reproduces_the_form_with_embedded_fonts(demo_workspace, tmp_path):
+    from tests.conftest import TEMPLATES
+
+    result = run_reportgen("build", "--year", "2022", "--format", "pdf", "--templates", TEMPLATES,
+                           cwd=demo_workspace)
+    assert result.returncode == 0, result.stderr
+    folder = demo_workspace / "output" / "2022"
+    pdf = folder / DEMO_PDF
+    assert f"已生成：{pdf.relative_to(demo_workspace)}" in result.stdout
+    # Only the PDF: the .docx it came from was rendered to a temporary folder, now gone.
+    assert sorted(p.name for p in folder.iterdir()) == [DEMO_PDF]
+
+    coverage, ratio = text_similarity(REFERENCE_TEXT.read_text(encoding="utf-8"), pdf_text(pdf))
+    print(f"PDF text: 4-gram coverage {coverage:.4f}, order ratio {ratio:.4f}")
+    assert coverage >= 0.98
+    fonts = pdf_fonts(pdf)
+    print("PDF fonts:", fonts)
+    assert fonts and all(emb == "yes" for _, emb in fonts), fonts
+    assert any("CJK" in name for name, _ in fonts)
+
+
+@needs_office
+def test_docx_xlsx_pdf_of_a_batch_in_one_libreoffice_run(tmp_path, monkeypatch):
+    import reportgen.render_pdf as render_pdf
+
+    calls = []
+    convert = render_pdf.convert_to_pdf
+
+    def counting(sources, out_dir, **kwargs):
+        calls.append([Path(s).name for s in sources])
+        return convert(sources, out_dir, **kwargs)
+
+    monkeypatch.setattr(render_pdf, "convert_to_pdf", counting)
+    workspace = make_year(tmp_path, DEMO_TOML, SAMPLE_TOML)
+    monkeypatch.chdir(workspace)
+    result = run_cli("build", "--year", "2022", "--format", "docx,xlsx,pdf")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1 and len(calls[0]) == 2, calls
+    folder = workspace / "output" / "2022"
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf", "xlsx"] * 2
+    assert not [n for n in names if n.startswith(".")]  # no temporary folder left
+    for pdf in folder.glob("*.pdf"):
+        assert pdf.read_bytes().startswith(b"%PDF")
+    sample = next(folder.glob("广州市示例局*.pdf"))
+    assert "广州市示例局" in re.sub(r"\s+", "", pdf_text(sample))
+
+
+def test_missing_libreoffice_is_explained(demo_workspace):
+    bin_dir = demo_workspace / "bin"  # a PATH with python but without soffice
+    bin_dir.mkdir()
+    env = dict(os.environ, PATH=str(bin_dir))
+    result = run_reportgen("build", "--year", "2022", "--format", "docx,pdf", cwd=demo_workspace, env=env)
+    assert result.returncode == 1
+    assert "未找到 LibreOffice，无法生成 PDF" in result.stderr
+    assert "apt-get install libreoffice" in result.stderr and "libreoffice.org" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (demo_workspace / "output").exists()  # said before building anything
+
+
+def test_write_pdfs_without_libreoffice_raises_the_chinese_message(tmp_path, monkeypatch):
+    import reportgen.render_pdf as render_pdf
+
+    monkeypatch.setattr(render_pdf, "find_soffice", lambda: None)
+    scratch = tmp_path / ".pdf-scratch"
+    scratch.mkdir()
+    (scratch / "x.docx").write_bytes(b"docx")
+    job = render_pdf.PdfJob(target=tmp_path / "x.pdf", docx=scratch / "x.docx", scratch=scratch)
+    with pytest.raises(render_pdf.OfficeMissing, match="未找到 LibreOffice"):
+        render_pdf.write_pdfs([job])
+    assert not (tmp_path / "x.pdf").exists()
+    assert not scratch.exists()  # the .docx rendered only for the PDF is not left behind
+
+
+def test_unknown_format_lists_pdf(demo_workspace):
+    result = run_reportgen("build", "--year", "2022", "--format", "docx,odt", cwd=demo_workspace)
+    assert result.returncode == 2
+    assert "odt" in result.stderr and "pdf" in result.stderr

@@ -1,0 +1,374 @@
+"""The .xlsx form: structure, merges, numbers, print setup and text, opened as a reader
+(openpyxl, the sheet XML, LibreOffice) sees it."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+
+from tests.conftest import (
+    DEMO_TOML,
+    REFERENCE_TEXT,
+    SAMPLE_TOML,
+    TEMPLATES,
+    build_into,
+    make_year,
+    needs_office,
+    pdf_text,
+    text_similarity,
+    to_pdf,
+)
+from tests.pdf_reading import reading_order_text
+
+DEMO_NAME = "广州市应急管理局_2022年度部门整体支出绩效自评表"
+SAMPLE_NAME = "广州市示例局_2022年度部门整体支出绩效自评表"
+
+
+def build_xlsx(workspace: Path, name: str, templates: Path = TEMPLATES) -> Path:
+    from reportgen.pipeline import build_department_file, find_department_files
+
+    results = [build_department_file(source, 2022, templates_dir=templates,
+                                     out_dir=workspace / "output", formats=["xlsx"])
+               for source in find_department_files(workspace / "data", 2022)]
+    assert [r.ok for r in results] == [True], [r.findings for r in results]
+    path = workspace / "output" / "2022" / f"{name}.xlsx"
+    assert results[0].outputs == [path]
+    return path
+
+
+@pytest.fixture
+def demo_xlsx(tmp_path: Path) -> Path:
+    return build_xlsx(make_year(tmp_path / "demo", DEMO_TOML), DEMO_NAME)
+
+
+@pytest.fixture
+def sample_xlsx(tmp_path: Path) -> Path:
+    return build_xlsx(make_year(tmp_path / "sample", SAMPLE_TOML), SAMPLE_NAME)
+
+
+def sheet(path: Path):
+    return load_workbook(path).worksheets[0]
+
+
+def texts(ws) -> list[str]:
+    """Every text cell, row by row, left to right."""
+    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def row_of(ws, column: str, value) -> int:
+    """The first row whose cell in `column` holds `value`."""
+    return next(r for r in range(1, ws.max_row + 1) if ws[f"{column}{r}"].value == value)
+
+
+def merge_at(ws, coordinate: str) -> str | None:
+    """The merged range whose top-left cell is `coordinate`."""
+    return next((str(m) for m in ws.merged_cells.ranges if m.coord.split(":")[0] == coordinate), None)
+
+
+def indicator_rows(ws) -> range:
+    start = row_of(ws, "A", "一级指标") + 1
+    return range(start, row_of(ws, "A", "总分"))
+
+
+def demo_department():
+    from reportgen.pipeline import load_department
+
+    return load_department(DEMO_TOML)
+
+
+# ---------------------------------------------------------------- building
+
+def test_build_writes_xlsx_beside_docx(demo_workspace):
+    results = build_into(demo_workspace)
+    folder = demo_workspace / "output" / "2022"
+    assert results[0].outputs == [folder / f"{DEMO_NAME}.docx", folder / f"{DEMO_NAME}.xlsx"]
+    assert zipfile.is_zipfile(folder / f"{DEMO_NAME}.xlsx")
+
+
+def test_cli_format_xlsx_writes_only_the_workbook(tmp_path):
+    from reportgen.cli import cli
+
+    workspace = make_year(tmp_path, DEMO_TOML)
+    args = ["build", "--year", "2022", "--data", str(workspace / "data"),
+            "--templates", str(TEMPLATES), "--output", str(workspace / "output")]
+    result = CliRunner().invoke(cli, [*args, "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (workspace / "output" / "2022").iterdir())
+    assert written == [f"{DEMO_NAME}.xlsx"]
+    assert f"已生成：{workspace / 'output' / '2022' / DEMO_NAME}.xlsx" in result.output
+
+
+def test_cli_rejects_an_unknown_format_in_chinese(tmp_path):
+    from reportgen.cli import cli
+
+    workspace = make_year(tmp_path, DEMO_TOML)
+    result = CliRunner().invoke(cli, ["build", "--year", "2022", "--data", str(workspace / "data"),
+                                      "--templates", str(TEMPLATES), "--output", str(workspace / "output"),
+                                      "--format", "docx,pdfx"])
+    assert result.exit_code != 0
+    assert "不支持的格式「pdfx」" in result.output and "docx、xlsx" in result.output
+    assert not (workspace / "output").exists()
+
+
+def test_cli_does_not_import_openpyxl_at_start_up():
+    code = "import sys, reportgen.cli; print('openpyxl' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- the form
+
+def test_print_setup(demo_xlsx):
+    ws = sheet(demo_xlsx)
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    header = row_of(ws, "A", "一级指标")
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert ws.print_area == f"'{ws.title}'!$A$1:$N${ws.max_row}"
+    assert ws["A1"].value == "部门整体支出绩效自评表" and ws["A1"].font.name == "黑体"
+    assert ws["A1"].font.sz > ws[f"A{header}"].font.sz
+
+
+def test_blocks_and_labels_in_the_order_of_the_form(demo_xlsx):
+    cells = texts(sheet(demo_xlsx))
+    expected = [
+        "部门整体支出绩效自评表", "（2022年度）", "部门基本情况", "部门名称", "广州市应急管理局", "单位数：",
+        "年度整体\n绩效目标", "整体绩效目标完成情况", "未能完成原因", "无",
+        "年度部\n门预算\n情况", "总预算\n（万元）", "年度预算资金类别", "部门预算", "事业发展支出",
+        "事业发展支出\n(按预算级次划分)", "基本支出", "项目支出", "专项资金", "其他事业发展支出", "市本级资金",
+        "对下转移支付", "一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "指标解释", "得分/\n自评分",
+        "未达标原因", "改进措施", "履职效能", "整体效能", "部门整体绩效目标产出指标完成情况", "管理效率",
+        "采购意向公开合规性", "“三公”经费控制情况", "总分", "评价等级",
+    ]
+    positions = []
+    for text in expected:
+        start = positions[-1] + 1 if positions else 0
+        assert text in cells[start:], f"{text!r} missing or out of order"
+        positions.append(cells.index(text, start))
+    assert not any("{{" in t or "{%" in t for t in cells)
+
+
+def test_goals_and_completion_text(demo_xlsx):
+    from reportgen.context import completion_paragraphs
+
+    department = demo_department()
+    ws = sheet(demo_xlsx)
+    goals = "\n".join(f"目标{n}：{g.target}" for n, g in enumerate(department.goals, start=1))
+    assert ws["C5"].value == goals
+    first = row_of(ws, "H", "整体绩效目标完成情况") + 1
+    last = row_of(ws, "H", "未能完成原因") - 1
+    completion = [ws[f"H{r}"].value for r in range(first, last + 1)]
+    assert "\n".join(completion) == "\n".join(completion_paragraphs(department.goals))
+    # The goals block: label and goals merged from the heading row to the 未能完成原因 text.
+    unmet = last + 2
+    assert merge_at(ws, "A5") == f"A5:B{unmet}"
+    assert merge_at(ws, "C5") == f"C5:G{unmet}"
+    assert all(merge_at(ws, f"H{r}") == f"H{r}:N{r}" for r in range(first - 1, unmet + 1))
+
+
+def test_merges(demo_xlsx):
+    ws = sheet(demo_xlsx)
+    assert len(ws.merged_cells.ranges) >= 10
+    rows = indicator_rows(ws)
+    first = rows.start
+    # 一级指标 and its 分值: 履职效能 over 3 rows, 管理效率 over the rest.
+    assert merge_at(ws, f"A{first}") == f"A{first}:A{first + 2}"
+    assert merge_at(ws, f"B{first}") == f"B{first}:B{first + 2}"
+    assert merge_at(ws, f"A{first + 3}") == f"A{first + 3}:A{rows.stop - 1}"
+    assert merge_at(ws, f"B{first + 3}") == f"B{first + 3}:B{rows.stop - 1}"
+    # 二级指标 整体效能 (3 rows) and its 分值.
+    assert merge_at(ws, f"C{first}") == f"C{first}:C{first + 2}"
+    assert merge_at(ws, f"D{first}") == f"D{first}:D{first + 2}"
+    # 采购意向公开合规性, scored in parts: 三级指标 and 指标解释 merged, 分值 and 得分 per part.
+    part = row_of(ws, "E", "采购意向公开合规性")
+    assert merge_at(ws, f"E{part}") == f"E{part}:E{part + 1}"
+    assert merge_at(ws, f"G{part}") == f"G{part}:G{part + 1}"
+    assert (ws[f"F{part}"].value, ws[f"F{part + 1}"].value) == (0.5, 1.5)
+    assert (ws[f"H{part}"].value, ws[f"H{part + 1}"].value) == (0.5, 1.5)
+    assert merge_at(ws, f"F{part}") is None and merge_at(ws, f"H{part}") is None
+    # 未达标原因 and 改进措施 span their columns on every row.
+    assert all(merge_at(ws, f"I{r}") == f"I{r}:L{r}" and merge_at(ws, f"M{r}") == f"M{r}:N{r}" for r in rows)
+    # The budget block: three header levels.
+    budget = row_of(ws, "A", "年度部\n门预算\n情况")
+    assert merge_at(ws, f"A{budget}") == f"A{budget}:B{budget + 3}"
+    assert merge_at(ws, f"C{budget}") == f"C{budget}:E{budget + 2}"
+    assert merge_at(ws, f"F{budget}") == f"F{budget}:N{budget}"
+    assert merge_at(ws, f"F{budget + 1}") == f"F{budget + 1}:I{budget + 1}"
+
+
+def test_numbers_are_numbers_with_formats(demo_xlsx):
+    ws = sheet(demo_xlsx)
+    total = row_of(ws, "A", "总分")
+    assert ws[f"H{total}"].value == 94.49 and ws[f"H{total}"].data_type == "n"
+    assert ws[f"H{total}"].number_format == "0.00"
+    assert ws[f"F{total}"].value == 100 and ws[f"F{total}"].number_format == "General"
+    amounts = row_of(ws, "A", "年度部\n门预算\n情况") + 3
+    assert [ws[f"{c}{amounts}"].value for c in "CFHJKLN"] == [
+        39481.84, 8847.16, 20593.52, 226, 10001.16, 2000, 8001.16]
+    assert {ws[f"{c}{amounts}"].number_format for c in "CFHJKLN"} == {"#,##0.00"}
+    first = indicator_rows(ws).start
+    assert (ws[f"F{first}"].value, ws[f"F{first}"].number_format) == (20, "General")
+    assert (ws[f"H{first}"].value, ws[f"H{first}"].number_format) == (19.54, "0.00")
+    assert ws["N4"].value == 4 and ws["N4"].data_type == "n"
+    assert ws[f"A{first}"].data_type == "s" and ws[f"I{first}"].data_type == "s"
+
+
+def test_grade_checks_only_the_earned_grade(demo_xlsx, sample_xlsx):
+    for path, grade in ((demo_xlsx, "优"), (sample_xlsx, "良")):
+        ws = sheet(path)
+        text = ws[f"F{row_of(ws, 'A', '评价等级')}"].value
+        marks = dict((label, mark) for mark, label in re.findall(r"([☑□])([优良中差])", text))
+        assert marks == {g: "☑" if g == grade else "□" for g in "优良中差"}
+
+
+def needed_height(text: str, width: float, size: float) -> float:
+    """A simple, independent estimate: CJK and full-width characters 2 units, others 1,
+    a cell's margin 1 unit, 1.35 × the font size per line."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        units = sum(2 if ord(ch) >= 0x2E80 or ch in "“”‘’…—" else 1 for ch in paragraph) * size / 10
+        lines += max(1, math.ceil(units / (width - 1)))
+    return lines * 1.35 * size
+
+
+def assert_no_clipped_text(ws) -> int:
+    widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMN"}
+    spans = {m.coord.split(":")[0]: m for m in ws.merged_cells.ranges}
+    checked = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            rng = spans.get(cell.coordinate)
+            cols = range(rng.min_col, rng.max_col + 1) if rng else [cell.column]
+            rows = range(rng.min_row, rng.max_row + 1) if rng else [cell.row]
+            width = sum(widths[chr(64 + c)] for c in cols)
+            height = sum(ws.row_dimensions[r].height for r in rows)
+            needed = needed_height(cell.value, width, cell.font.sz)
+            assert height >= needed, f"{cell.coordinate} needs {needed:.1f} pt, has {height:.1f}"
+            checked += 1
+    assert all(ws.row_dimensions[r].height <= 409 for r in range(1, ws.max_row + 1))
+    return checked
+
+
+def test_no_text_is_clipped(demo_xlsx, sample_xlsx):
+    assert assert_no_clipped_text(sheet(demo_xlsx)) > 100
+    assert assert_no_clipped_text(sheet(sample_xlsx)) > 80
+
+
+def test_a_paragraph_too_tall_for_one_row_is_split(tmp_path):
+    """Excel caps a row at 409 pt: a very long paragraph continues in the rows below."""
+    text = DEMO_TOML.read_text(encoding="utf-8")
+    long = "（9）" + "全面推进应急管理体系和能力现代化建设，提升防灾减灾救灾能力。" * 120
+    text = text.replace('"（2）广泛开展新闻宣传', f'"{long}",\n  "（2）广泛开展新闻宣传', 1)
+    workspace = tmp_path / "w"
+    (workspace / "data" / "2022").mkdir(parents=True)
+    (workspace / "data" / "2022" / DEMO_TOML.name).write_text(text, encoding="utf-8")
+    ws = sheet(build_xlsx(workspace, DEMO_NAME))
+    column = [ws[f"H{r}"].value for r in range(1, ws.max_row + 1)]
+    pieces = [c for c in column if isinstance(c, str) and "全面推进应急管理体系" in c]
+    assert len(pieces) >= 3 and "".join(pieces) == long
+    assert_no_clipped_text(ws)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    text = DEMO_TOML.read_text(encoding="utf-8")
+    text = re.sub(r'^reason = ".*"$', 'reason = "=SUM(A1:A2)"', text, count=1, flags=re.M)
+    text = re.sub(r'^measure = ".*"$', 'measure = "+1 -2 @3"', text, count=1, flags=re.M)
+    text = text.replace('unmet_reason = "无"', 'unmet_reason = "-无"')
+    workspace = tmp_path / "w"
+    (workspace / "data" / "2022").mkdir(parents=True)
+    (workspace / "data" / "2022" / DEMO_TOML.name).write_text(text, encoding="utf-8")
+    path = build_xlsx(workspace, DEMO_NAME)
+    ws = sheet(path)
+    first = indicator_rows(ws).start
+    assert ws[f"I{first}"].value == "=SUM(A1:A2)" and ws[f"I{first}"].data_type == "s"
+    assert ws[f"M{first}"].value == "+1 -2 @3" and ws[f"M{first}"].data_type == "s"
+    unmet = row_of(ws, "H", "-无")
+    assert ws[f"H{unmet}"].data_type == "s"
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in xml and "<f " not in xml
+    assert "=SUM(A1:A2)" in xml
+
+
+def test_the_template_is_the_source_of_styles(tmp_path, demo_workspace):
+    """An admin's edits in Excel (wording, font, width) show in every generated form."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(TEMPLATES / "自评表.xlsx", templates / "自评表.xlsx")
+    wb = load_workbook(templates / "自评表.xlsx")
+    ws = wb.worksheets[0]
+    ws["A1"].value = "部门整体支出绩效自评表（修订）"
+    ws["A1"].font = Font(name="方正小标宋简体", sz=20)
+    ws.column_dimensions["I"].width = 30
+    wb.save(templates / "自评表.xlsx")
+    out = sheet(build_xlsx(demo_workspace, DEMO_NAME, templates))
+    assert out["A1"].value == "部门整体支出绩效自评表（修订）"
+    assert (out["A1"].font.name, out["A1"].font.sz) == ("方正小标宋简体", 20)
+    assert out.column_dimensions["I"].width == 30
+    assert_no_clipped_text(out)
+
+
+# ---------------------------------------------------------------- a department of another shape
+
+def test_sample_department(sample_xlsx):
+    ws = sheet(sample_xlsx)
+    cells = texts(ws)
+    for expected in ("广州市示例局", "社会效益", "满意度", "资产管理合规性", "投诉处理及时率"):
+        assert expected in cells
+    assert any('“R&D<研发>”投入，带动"A&B"两类' in t for t in cells)
+    rows = indicator_rows(ws)
+    level1 = [(merge_at(ws, f"A{r}"), ws[f"A{r}"].value, ws[f"B{r}"].value)
+              for r in rows if ws[f"A{r}"].value is not None]
+    first = rows.start
+    assert level1 == [(f"A{first}:A{first + 2}", "履职效能", 50),
+                      (f"A{first + 3}:A{first + 11}", "管理效率", 25),
+                      (f"A{first + 12}:A{first + 14}", "社会效益", 25)]
+    assert rows.stop == first + 15
+    part = row_of(ws, "E", "资产管理合规性")
+    assert merge_at(ws, f"E{part}") == f"E{part}:E{part + 2}"
+    assert merge_at(ws, f"G{part}") == f"G{part}:G{part + 2}"
+    assert [ws[f"F{r}"].value for r in range(part, part + 3)] == [1, 1.5, 2.5]
+    assert [ws[f"H{r}"].value for r in range(part, part + 3)] == [1, 1, 1.5]
+    total = row_of(ws, "A", "总分")
+    assert ws[f"H{total}"].value == 84.35 and ws[f"F{total}"].value == 100
+    amounts = row_of(ws, "A", "年度部\n门预算\n情况") + 3
+    assert ws[f"C{amounts}"].value == 1052300.75
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+@needs_office
+def test_rendered_text_reproduces_reference(demo_xlsx, tmp_path):
+    """The PDF that LibreOffice prints from the workbook holds the reference form's text in
+    its order. Read in the cells' reading order (see tests/pdf_reading.py: Calc draws
+    one-line cells and numbers before wrapped cells, so the raw stream order interleaves)."""
+    pdf = to_pdf(demo_xlsx, tmp_path / "pdf")
+    reference = REFERENCE_TEXT.read_text(encoding="utf-8")
+    coverage, ratio = text_similarity(reference, reading_order_text(pdf))
+    raw_coverage, raw_ratio = text_similarity(reference, pdf_text(pdf))
+    pages = pdf_text(pdf).count("\f")
+    print(f"xlsx: 4-gram coverage {coverage:.4f}, order ratio {ratio:.4f} (content-stream order: "
+          f"{raw_coverage:.4f}, {raw_ratio:.4f}), {pages} pages")
+    assert coverage >= 0.98
+    assert ratio >= 0.85
+
+
+@needs_office
+def test_sample_renders_in_libreoffice(sample_xlsx, tmp_path):
+    flat = re.sub(r"\s+", "", reading_order_text(to_pdf(sample_xlsx, tmp_path / "pdf")))
+    for expected in ("广州市示例局", "社会效益", "资产管理合规性", "84.35", "☑良", "1,052,300.75"):
+        assert expected in flat
