@@ -586,9 +586,9 @@ def page_capacity(ws, sheet: _Sheet, area_cols: tuple[int, int]) -> float | None
     printable_width = width - (margins.left + margins.right) * 72
     printable_height = height - (margins.top + margins.bottom) * 72
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
-        if setup.fitToHeight not in (0, None, "0") and int(setup.fitToHeight) != 0:
+        if int(setup.fitToHeight if setup.fitToHeight is not None else 1) != 0:  # OOXML default: 1
             return None
-        pages_wide = int(setup.fitToWidth or 1)
+        pages_wide = int(setup.fitToWidth if setup.fitToWidth is not None else 1) or 1
         sheet_width = sum(int(sheet.width(c, c) * DIGIT_PIXELS + 0.5)
                           for c in range(area_cols[0], area_cols[1] + 1)) * 0.75
         scale = min(1.0, math.floor(100 * printable_width * pages_wide / sheet_width) / 100)

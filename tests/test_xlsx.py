@@ -322,6 +322,34 @@ def test_the_template_is_the_source_of_styles(tmp_path, demo_workspace):
     assert_no_clipped_text(out)
 
 
+def test_page_breaks_keep_blocks_together(demo_xlsx):
+    """Manual page breaks (A4 landscape at the fit-to-width scale): never inside the budget
+    block, never between the indicator header and its first row, never inside the rows of
+    a 三级指标 scored in parts."""
+    ws = sheet(demo_xlsx)
+    breaks = [b.id for b in ws.row_breaks.brk]  # a page ends after these rows
+    assert breaks and breaks == sorted(breaks)
+    budget = row_of(ws, "A", "年度部\n门预算\n情况")
+    header = row_of(ws, "A", "一级指标")
+    part = row_of(ws, "E", "采购意向公开合规性")
+    for inside in (range(budget, budget + 3), [header], [part]):
+        assert not set(breaks) & set(inside)
+
+
+def test_line_estimate():
+    from reportgen.render_xlsx import count_lines, split_text, text_height
+
+    assert count_lines("一" * 10, 21) == 1
+    assert count_lines("一" * 11, 21) == 2
+    assert count_lines("一" * 9 + "一。", 21) == 2  # 。 may not start a line: 一。 moves down
+    assert count_lines("目标1：\n（1）", 40) == 2
+    assert count_lines("1,052,300.75", 8) == 2  # a number longer than the line breaks
+    assert text_height("一", 10, 10) < text_height("一\n一", 10, 10)
+    text = "第一句。第二句很长很长。\n第二段。"
+    pieces = split_text(text, lambda t: len(t) <= 8)
+    assert all(len(p) <= 8 for p in pieces) and "".join(pieces) == text.replace("\n", "")
+
+
 # ---------------------------------------------------------------- a department of another shape
 
 def test_sample_department(sample_xlsx):
