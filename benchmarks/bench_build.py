@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
 import resource
 import shutil
 import subprocess
@@ -31,29 +30,10 @@ import time
 import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.synthetic import synthetic_departments  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "data" / "2022" / "广州市应急管理局.toml"
-FILLER = "根据年度工作安排，持续推进各项重点任务落实，进一步完善制度机制，提升工作质量和效率。"
-
-
-def synthetic_departments(folder: Path, n: int) -> list[Path]:
-    """N valid department files: the demo with another name and longer or shorter texts."""
-    demo = DEMO.read_text(encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        name = f"示例部门{i:04d}"
-        text = demo.replace('name = "广州市应急管理局"', f'name = "{name}"')
-        extra = FILLER * (i % 5)
-        text = text.replace('unmet_reason = "无"', f'unmet_reason = "无。{extra}"')
-        if i % 3 == 0:  # shorter: drop the long first paragraph of goal 1
-            text = re.sub(r'completion = \[\n  "（1）2022年[^\n]*\n', "completion = [\n", text, count=1)
-        path = folder / f"{name}.toml"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
 def mean_ms(fn, items, repeat: int = 1) -> float:
     start = time.perf_counter()
     for _ in range(repeat):
@@ -106,7 +86,6 @@ def main() -> None:
     parser.add_argument("--speedup-n", type=int, default=200, help="departments for speedup")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
     from reportgen.compute import evaluate
     from reportgen.context import build_context
     from reportgen.pipeline import load_department, template_path

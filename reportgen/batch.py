@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.findings import error
@@ -55,3 +56,75 @@ def build_many(
             for future in as_completed(futures):
                 done(future.result())
     return [results[source] for source in sources]
+
+
+@dataclass
+class YearBuild:
+    """What a build of (part of) a year did."""
+
+    results: list[BuildResult]  # in the order of the department files
+    summary_path: Path | None = None  # the 汇总表, when written
+
+    @property
+    def built(self) -> list[BuildResult]:
+        return [r for r in self.results if r.ok]
+
+    @property
+    def failed(self) -> list[BuildResult]:
+        return [r for r in self.results if not r.ok]
+
+
+class DepartmentNotFound(Exception):
+    pass
+
+
+def select_departments(sources: Sequence[Path], wanted: Sequence[str], names: dict[Path, str | None]
+                       ) -> list[Path]:
+    """--dept NAME (repeatable): a file name without suffix or a 部门名称."""
+    chosen = []
+    for name in wanted:
+        name = name.strip()
+        matches = [p for p in sources if p.stem == name or names.get(p) == name]
+        if not matches:
+            raise DepartmentNotFound(f"找不到部门「{name}」的数据文件（按文件名或部门名称查找）。")
+        chosen.extend(p for p in matches if p not in chosen)
+    return chosen
+
+
+def summary_file_name(year: int) -> str:
+    return f"{year}年度部门整体支出绩效自评汇总表.xlsx"
+
+
+def build_year(
+    data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path, formats: Sequence[str],
+    departments: Sequence[str] = (), jobs: int = 1,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[BuildResult], None] | None = None,
+) -> YearBuild:
+    """Check every department file of the year for duplicates, build the chosen ones
+    (all by default) in `jobs` processes, then write the 汇总表 of a whole-year build."""
+    from reportgen.pipeline import duplicate_files_and_names, find_department_files
+
+    sources = find_department_files(data_dir, year)
+    duplicates, names = duplicate_files_and_names(sources)
+    chosen = select_departments(sources, departments, names) if departments else list(sources)
+    if on_start:
+        on_start(len(chosen))
+    refused = [BuildResult(source=s, findings=list(duplicates[s])) for s in chosen if s in duplicates]
+    for result in refused:
+        if on_done:
+            on_done(result)
+    to_build = [s for s in chosen if s not in duplicates]
+    built = build_many(to_build, year, templates_dir=templates_dir, out_dir=out_dir,
+                       formats=formats, jobs=jobs, on_done=on_done)
+    by_source = {r.source: r for r in [*refused, *built]}
+    outcome = YearBuild(results=[by_source[s] for s in chosen])
+    rows = [r.summary for r in outcome.built if r.summary is not None]
+    if rows and not departments:
+        from reportgen.render_summary import render_summary
+        from reportgen.write import build_timestamp, reproducible_package, write_atomic
+
+        target = out_dir / str(year) / summary_file_name(year)
+        write_atomic(target, reproducible_package(render_summary(year, rows), build_timestamp(year)))
+        outcome.summary_path = target
+    return outcome

@@ -132,45 +132,40 @@ def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
 @click.option("--format", "-f", "formats", cls=Option, metavar="格式", default=None, callback=_output_formats,
               help="生成哪些格式：docx（Word）、xlsx（Excel）、pdf（由 Word 文件转换，需要 LibreOffice），"
                    "多个用逗号分隔，默认 docx,xlsx。")
+@click.option("--dept", "departments", cls=Option, metavar="部门", multiple=True,
+              help="只生成这个部门（文件名或部门名称），可重复使用；默认生成该年度全部部门。")
+@click.option("--jobs", "-j", cls=Option, metavar="进程数", type=click.IntRange(min=1), default=None,
+              help="同时生成的进程数，默认等于本机 CPU 核数。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
-    from reportgen.pipeline import YearNotFound, build_department_file, find_department_files
+def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats: tuple[str, ...],
+          departments: tuple[str, ...], jobs: int | None) -> None:
+    from reportgen.batch import DepartmentNotFound, build_year, default_jobs
+    from reportgen.pipeline import YearNotFound
     from reportgen.resources import templates_dir as resolve_templates
 
     templates_dir = resolve_templates(templates_dir)  # --templates, ./templates, or the packaged ones
-    try:
-        sources = find_department_files(data_dir, year)
-    except YearNotFound as exc:
-        raise click.ClickException(str(exc)) from None
     if "pdf" in formats:
         from reportgen.render_pdf import INSTALL_HINT, find_soffice
 
         if find_soffice() is None:  # say so before building anything
             raise click.ClickException(INSTALL_HINT)
-    pdf_jobs = []
-    from reportgen.pipeline import duplicate_files
-
-    duplicates = duplicate_files(sources)  # one file per department and year
-    failed = 0
-    for source in sources:
-        if source in duplicates:
-            for finding in duplicates[source]:
-                click.echo(f"{source.name}：{finding}", err=True)
-            failed += 1
-            click.echo(f"未生成：{source.name}（请按上面的提示修改后重试）", err=True)
-            continue
-        result = build_department_file(source, year, templates_dir=templates_dir,
-                                       out_dir=out_dir, formats=formats)
+    progress = _Progress(enabled=_is_terminal())
+    try:
+        outcome = build_year(data_dir, year, templates_dir=templates_dir, out_dir=out_dir,
+                             formats=formats, departments=departments, jobs=jobs or default_jobs(),
+                             on_start=progress.start, on_done=progress.advance)
+    except (YearNotFound, DepartmentNotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.finish()
+    for result in outcome.results:
         for finding in result.findings:
-            click.echo(f"{source.name}：{finding}", err=True)
+            click.echo(f"{result.source.name}：{finding}", err=True)
         if not result.ok:
-            failed += 1
-            click.echo(f"未生成：{source.name}（请按上面的提示修改后重试）", err=True)
-            continue
+            click.echo(f"未生成：{result.source.name}（请按上面的提示修改后重试）", err=True)
         for path in result.outputs:
             click.echo(f"已生成：{path}")
-        if result.pdf_job:
-            pdf_jobs.append(result.pdf_job)
+    pdf_jobs = [r.pdf_job for r in outcome.built if r.pdf_job]
     if pdf_jobs:  # one LibreOffice run converts every department's .docx
         from reportgen.render_pdf import ConversionFailed, OfficeMissing, write_pdfs
 
@@ -180,9 +175,53 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats
                 click.echo(f"已生成：{path}")
         except (OfficeMissing, ConversionFailed) as exc:
             raise click.ClickException(str(exc)) from None
+    if outcome.summary_path:
+        click.echo(f"已生成汇总表：{outcome.summary_path}")
+    total, failed = len(outcome.results), outcome.failed
     if failed:
-        click.echo(f"共 {len(sources)} 个部门，{failed} 个未生成。", err=True)
+        click.echo(f"\n共 {total} 个部门，已生成 {total - len(failed)} 个，{len(failed)} 个未生成：", err=True)
+        click.echo(_failure_table(failed), err=True)
         sys.exit(1)
+    click.echo(f"共 {total} 个部门，全部生成。")
+
+
+def _is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """A progress bar on a terminal; silent in a pipe, a log or CI."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.bar = enabled, None
+
+    def start(self, total: int) -> None:
+        if self.enabled and total > 1:
+            self.bar = click.progressbar(length=total, label="生成中", file=sys.stderr,
+                                         show_pos=True, width=30)
+            self.bar.__enter__()
+
+    def advance(self, result) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _failure_table(failed) -> str:
+    """部门文件 | 原因 (the first error of each), one line each."""
+    width = max(len(r.source.name) for r in failed)
+    lines = [f"  {'部门文件'.ljust(width)}  原因"]
+    for result in failed:
+        errors = [f for f in result.findings if f.level == "error"]
+        first = errors[0] if errors else None
+        reason = f"{first.location}：{first.message}" if first else "未知原因"
+        more = f"（另有 {len(errors) - 1} 个错误）" if len(errors) > 1 else ""
+        lines.append(f"  {result.source.name.ljust(width)}  {reason}{more}")
+    return "\n".join(lines)
 
 
 @cli.command(help="只检查数据、不生成文件：逐个部门列出错误和警告，每条都说明位置和改法。"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.compute import Evaluation, evaluate
+from reportgen.compute import Evaluation, SummaryRow, evaluate, summarize
 from reportgen.findings import Finding, InputError, error
 from reportgen.model import Department, RawInput, build_department
 from reportgen.render_pdf import PdfJob
@@ -35,6 +35,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render_pdf.write_pdfs)
+    summary: SummaryRow | None = None  # the department's line in the year's 汇总表
 
     @property
     def ok(self) -> bool:
@@ -64,13 +65,14 @@ def read_input(path: Path) -> RawInput:
     return read_toml(path)
 
 
-def duplicate_files(sources: Sequence[Path]) -> dict[Path, list[Finding]]:
-    """Errors for each file that is a second file of one department in a year
-    (A.toml beside A.xlsx, or two files with the same 部门名称)."""
-    from reportgen.validate import duplicate_findings, read_for_check
+def duplicate_files_and_names(sources: Sequence[Path]
+                              ) -> tuple[dict[Path, list[Finding]], dict[Path, str | None]]:
+    """duplicate_files, plus the 部门名称 each file gives (None when unreadable)."""
+    from reportgen.validate import department_name, duplicate_findings, read_for_check
 
     raws, _ = read_for_check(sources, read_input)
-    return duplicate_findings(sources, raws)
+    names = {path: department_name(raw) if raw is not None else None for path, raw in raws.items()}
+    return duplicate_findings(sources, raws), names
 
 
 def load_department(path: Path) -> Department:
@@ -162,10 +164,18 @@ def build_department_file(
             folder.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder))
             target = scratch / target.name
-        write_atomic(target, reproducible_package(data, stamp))
+        try:
+            write_atomic(target, reproducible_package(data, stamp))
+        except OSError as exc:  # e.g. the file is open in Excel/WPS on Windows
+            result.findings.append(error(str(target), (
+                f"无法写入此文件（{exc.strerror or exc}）。如果它正在 Word/Excel/WPS 中打开，"
+                "请先关闭再重新生成；原有文件保持不变。")))
+            continue
         if scratch is None:
             result.outputs.append(target)
         if fmt == "docx" and "pdf" in formats:
             pdf = inside(folder, folder / output_name(department, ".pdf"))
             result.pdf_job = PdfJob(target=pdf, docx=target, scratch=scratch)
+    if result.ok:
+        result.summary = summarize(evaluation)
     return result
