@@ -56,6 +56,9 @@ def find_department_files(data_dir: Path, year: int) -> list[Path]:
 
 def read_input(path: Path) -> RawInput:
     """Read a department file by its suffix: .toml or an .xlsx input workbook."""
+    from reportgen.limits import check_input_size
+
+    check_input_size(path)
     if path.suffix.lower() == ".xlsx":
         from reportgen.read_xlsx import read_xlsx
 

@@ -29,6 +29,7 @@ from typing import Any
 from reportgen import rules, schema
 from reportgen.findings import Finding, InputError, error, warning
 from reportgen.formats import money
+from reportgen.limits import MAX_TEXT_CHARS
 from reportgen.model import Department, KeyPath, RawInput, build_department, key_name
 
 Locate = Callable[[KeyPath], str]
@@ -129,6 +130,42 @@ def check_shape(data: dict[str, Any], locate: Locate) -> list[Finding]:
                 out.append(error(locate((name, index)),
                                  f"{key_name((name, index))} 应为一个表（以 [[{name}]] 开头的一段）。"))
     return out
+
+
+# Characters XML 1.0 forbids (a .docx/.xlsx holding one does not open): C0 controls
+# except tab and line breaks, lone surrogates, U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_texts(data: Any, locate: Locate, path: KeyPath = ()) -> list[Finding]:
+    """Remove forbidden characters from every text (a warning names each field), write
+    line breaks as \\n, and refuse a text longer than one Excel cell holds."""
+    findings: list[Finding] = []
+    items = (data.items() if isinstance(data, dict)
+             else enumerate(data) if isinstance(data, list) else ())
+    for key, value in list(items):
+        at = (*path, key)
+        if isinstance(value, (dict, list)):
+            findings.extend(clean_texts(value, locate, at))
+            continue
+        if not isinstance(value, str):
+            continue
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        label = (f"{schema.label_of(path)}第{key + 1}段" if isinstance(key, int)
+                 else schema.label_of(at))
+        removed = _FORBIDDEN.findall(text)
+        if removed:
+            text = _FORBIDDEN.sub("", text)
+            shown = "、".join(sorted({f"U+{ord(c):04X}" for c in removed}))
+            findings.append(warning(locate(at), (
+                f"「{label}」含有 {len(removed)} 个不可见的控制字符（{shown}），"
+                "Word/Excel 文件中不能保存，已删除。多见于从网页或其他软件复制的文字，请核对内容。")))
+        if len(text) > MAX_TEXT_CHARS:
+            findings.append(error(locate(at), (
+                f"「{label}」过长（{len(text)} 个字符），超过 Excel 单元格的上限 "
+                f"{MAX_TEXT_CHARS} 个字符，请精简。")))
+        data[key] = text
+    return findings
 
 
 def clear_blanks(data: dict[str, Any]) -> None:
@@ -389,6 +426,9 @@ def validate(raw: RawInput, year: int | None = None) -> tuple[Department | None,
     if has_errors(shape):
         return None, findings
     clear_blanks(data)
+    findings.extend(clean_texts(data, raw.locate))
+    if has_errors(findings):
+        return None, sorted(findings, key=position)
     findings.extend(apply_rules(data, raw.locate))
     try:
         department = build_department(RawInput(data=data, source=raw.source, locate=raw.locate,

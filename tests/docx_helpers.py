@@ -19,12 +19,12 @@ class GridCell:
 
 
 def cell_text(tc) -> str:
-    """Paragraphs joined by '\n', line breaks as '\n'."""
+    """Paragraphs joined by '\n', line breaks as '\n', tabs as '\t'."""
     paragraphs = []
     for p in tc.iter(qn("w:p")):
         parts = []
-        for node in p.iter(qn("w:t"), qn("w:br")):
-            parts.append("\n" if node.tag == qn("w:br") else node.text or "")
+        for node in p.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
+            parts.append({qn("w:br"): "\n", qn("w:tab"): "\t"}.get(node.tag, node.text or ""))
         paragraphs.append("".join(parts))
     return "\n".join(paragraphs)
 
