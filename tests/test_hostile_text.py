@@ -169,3 +169,18 @@ def test_hostile_outputs_open_in_libreoffice(tmp_path):
         assert pdf.is_file() and pdf.stat().st_size > 5_000, pdf
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "部门" in text and "94.49" in text
+
+
+def test_summary_keeps_formula_like_names_as_text():
+    from reportgen.compute import summarize
+    from reportgen.render_summary import render_summary
+
+    data = with_text(("department", "name"), "=1+1")
+    raw = RawInput(data=data, source=DEMO_TOML, locate=lambda path: "x", findings=[])
+    department, _ = validate(raw, 2022)
+    summary = render_summary(2022, [summarize(evaluate(department))])
+    [cell] = [c for c in xlsx_cells(summary) if c.value == "=1+1"]
+    assert cell.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(summary)) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(re.search(rb"<f[ >]", xml) for xml in sheets)
