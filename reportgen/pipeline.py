@@ -70,12 +70,25 @@ def read_input(path: Path) -> RawInput:
 
 def duplicate_files_and_names(sources: Sequence[Path]
                               ) -> tuple[dict[Path, list[Finding]], dict[Path, str | None]]:
-    """duplicate_files, plus the 部门名称 each file gives (None when unreadable)."""
-    from reportgen.validate import department_name, duplicate_findings, read_for_check
+    """Errors for a second file of one department in a year (A.toml beside A.xlsx, or two
+    files with the same 部门名称), and the 部门名称 each file gives (None when unreadable).
+    Files are read one at a time and only the name and its location are kept, so memory
+    stays flat however many departments a year has."""
+    from reportgen.validate import department_name, duplicate_findings
 
-    raws, _ = read_for_check(sources, read_input)
-    names = {path: department_name(raw) if raw is not None else None for path, raw in raws.items()}
-    return duplicate_findings(sources, raws), names
+    light: dict[Path, RawInput | None] = {}
+    for path in sources:
+        try:
+            raw = read_input(path)
+        except InputError:
+            light[path] = None  # reported when the department itself is built
+            continue
+        name = department_name(raw)
+        where = raw.locate(("department", "name"))
+        light[path] = RawInput(data={"department": {"name": name}}, source=path,
+                               locate=lambda _path, where=where: where, findings=[])
+    names = {path: department_name(raw) if raw is not None else None for path, raw in light.items()}
+    return duplicate_findings(sources, light), names
 
 
 def load_department(path: Path) -> Department:
