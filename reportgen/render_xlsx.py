@@ -20,28 +20,34 @@ Excel and LibreOffice do not fit row heights to wrapped text in merged cells, so
 heights are estimated here from the text, the font size and the column widths. A row
 that would need more than 409 pt is split into several rows (at paragraph, then
 sentence boundaries); its other cells are merged over them.
+
+The template is prepared once per process (``prepared``): openpyxl reads its cells, merges,
+widths and page setup, lxml its package. A form is then laid out from that and written
+directly: the sheet's rows (text as inline strings, never formulas; numbers as numbers),
+each cell with the style id of its template cell, the merges, the manual page breaks and
+the print area and titles go into the template's own sheet and workbook XML; styles,
+theme, properties and any other sheets are copied byte for byte. (Loading and saving the
+template with openpyxl for every form took 9/10 of the time.) Text that starts like a
+formula (= + - @) gets a copy of its cell style with quotePrefix, added to styles.xml.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import posixpath
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.pagebreak import Break
+from lxml import etree
 
 from reportgen.compute import Evaluation
 from reportgen.context import MERGED_FIELDS, build_context, indicator_rows
@@ -59,6 +65,10 @@ _LOOP_START = re.compile(r"\s*{%-?\s*tr\s+for\s+(\w+)\s+in\s+(.+?)\s*-?%}\s*")
 _LOOP_END = re.compile(r"\s*{%-?\s*tr\s+endfor\s*-?%}\s*")
 _SINGLE_TAG = re.compile(r"\s*{{((?:(?!{{|}}|{%|%}).)*)}}\s*", re.S)
 _FORMULA_START = ("=", "+", "-", "@")
+# What openpyxl removes from cell text (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE), and the
+# characters XML 1.0 forbids that it lets through (lxml refused to write them).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_NOT_XML = re.compile("[\ufffe\uffff]")
 # Characters that may not begin a line (Chinese line breaking pushes them, with the
 # character before, to the next line).
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’…%,.;:?!)]}")
@@ -129,6 +139,11 @@ def text_height(text: str, width_units: float, font_size: float = 10.0, wrap: bo
     return lines * font_size * LINE_FACTOR + CELL_PADDING
 
 
+# A form measures each text several times (splitting, merges, heights) and every form
+# measures the same labels: measure each (text, width, size) once.
+_text_height = lru_cache(maxsize=4096)(text_height)
+
+
 def split_text(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Split text into consecutive pieces that each fit: at line breaks, then at sentence
     ends, then between characters."""
@@ -170,8 +185,11 @@ class TemplateCell:
     column: int
     last_column: int  # the same column, or the last one of its horizontal merge
     source: Any  # the cell's value in the template (text with tags, a constant, None)
-    style: Any  # openpyxl StyleArray
+    xf: int  # the cell's style: its index in the template's cellXfs (xl/styles.xml)
     coordinate: str
+    font_size: float = DEFAULT_FONT_SIZE
+    wrap: bool = False
+    vertical: str | None = None  # "top", "center", …
 
     def fields(self, name: str) -> set[str]:
         """Which attributes of loop variable `name` this cell shows."""
@@ -210,20 +228,48 @@ def jinja_environment() -> jinja2.Environment:
     return env
 
 
+# A tag that only names a value (``{{ row.level1 }}``): looked up directly, with Jinja's own
+# attribute rule (Environment.getattr), which is what the compiled expression would do.
+_PATH = re.compile(r"\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*")
+_JINJA_WORDS = frozenset("and or not in is if else true false none True False None".split())
+_MISSING = object()
+
+
 @lru_cache(maxsize=512)
 def _compiled(source: str):
+    """(kind, compiled Jinja, the names of a plain dotted path or None)."""
     env = jinja_environment()
     single = _SINGLE_TAG.fullmatch(source)
     if single:
-        return "expression", env.compile_expression(single.group(1), undefined_to_none=False)
-    return "template", env.from_string(source)
+        compiled = env.compile_expression(single.group(1), undefined_to_none=False)
+        path = _PATH.fullmatch(single.group(1))
+        names = tuple(path.group(1).split(".")) if path else None
+        if names and names[0] in _JINJA_WORDS:
+            names = None
+        return "expression", compiled, names
+    return "template", env.from_string(source), None
+
+
+def _lookup(names: tuple[str, ...], context: dict[str, Any]) -> Any:
+    """The value of a dotted path, or _MISSING when Jinja should say what is wrong."""
+    value = context.get(names[0], _MISSING)
+    if value is _MISSING:
+        return _MISSING
+    getattr_ = jinja_environment().getattr
+    for name in names[1:]:
+        value = getattr_(value, name)
+        if isinstance(value, jinja2.Undefined):
+            return _MISSING
+    return value
 
 
 def _cell_value(source: Any, context: dict[str, Any], where: str) -> Any:
     if not isinstance(source, str) or ("{{" not in source and "{%" not in source):
         return source
     try:
-        kind, compiled = _compiled(source)
+        kind, compiled, path = _compiled(source)
+        if path is not None and (value := _lookup(path, context)) is not _MISSING:
+            return value
         if kind == "expression":
             value = compiled(**context)
             if isinstance(value, jinja2.Undefined):
@@ -247,8 +293,15 @@ def _store(value: Any) -> Any:
     return text if text.strip() else None
 
 
-def read_template(ws) -> tuple[list[TemplateRow], list[tuple[int, int, int, int]]]:
-    """The template sheet's rows (real cells only) and merges (min_row, min_col, max_row, max_col)."""
+def read_template(ws, xf_ids: dict[tuple[int, int], int] | None = None,
+                  ) -> tuple[list[TemplateRow], list[tuple[int, int, int, int]]]:
+    """The template sheet's rows (real cells only) and merges (min_row, min_col, max_row, max_col),
+    from an openpyxl worksheet; xf_ids: (row, column) -> the cell's s attribute in the sheet XML."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.utils import range_boundaries
+
+    xf_ids = xf_ids or {}
+    fonts, alignments = ws.parent._fonts, ws.parent._alignments
     merges = []
     for rng in ws.merged_cells.ranges:
         min_col, min_row, max_col, max_row = range_boundaries(rng.coord)
@@ -272,38 +325,35 @@ def read_template(ws) -> tuple[list[TemplateRow], list[tuple[int, int, int, int]
                 continue
             if cell.value is None and not cell.has_style:
                 continue
+            style = cell._style
+            alignment = alignments[style.alignmentId]
             row.cells.append(TemplateCell(c, horizontal_end.get((r, c), c), cell.value,
-                                          copy(cell._style), cell.coordinate))
+                                          xf_ids.get((r, c), 0), cell.coordinate,
+                                          float(fonts[style.fontId].sz or DEFAULT_FONT_SIZE),
+                                          bool(alignment.wrap_text), alignment.vertical))
         rows.append(row)
     return rows, merges
 
 
-# ---------------------------------------------------------------- the renderer
+# ---------------------------------------------------------------- the layout
 
 @dataclass
 class _Sheet:
     """Measurements of the output sheet."""
 
     widths: dict[int, float]
-    fonts: Any  # the workbook's fonts and alignments, indexed by a cell's StyleArray
-    alignments: Any
 
     def width(self, first: int, last: int) -> float:
         return sum(self.widths.get(c, DEFAULT_COLUMN_WIDTH) for c in range(first, last + 1))
 
-    def font_size(self, cell: TemplateCell) -> float:
-        return float(self.fonts[cell.style.fontId].sz or DEFAULT_FONT_SIZE)
-
     def line_height(self, cell: TemplateCell) -> float:
-        return self.font_size(cell) * LINE_FACTOR
+        return cell.font_size * LINE_FACTOR
 
     def needed(self, cell: TemplateCell, value: Any, first: int, last: int) -> float:
-        size = self.font_size(cell)
-        wrap = bool(self.alignments[cell.style.alignmentId].wrap_text)
         if value is None:
             return 0.0
         text = value if isinstance(value, str) else str(value)
-        return text_height(text, self.width(first, last), size, wrap)
+        return _text_height(text, self.width(first, last), cell.font_size, cell.wrap)
 
 
 def _expand(rows: list[TemplateRow], context: dict[str, Any]) -> list[OutRow]:
@@ -372,86 +422,475 @@ def _merged_field_columns(rows: list[TemplateRow], loop_row: int, name: str) -> 
     return columns
 
 
-def render_xlsx(evaluation: Evaluation, template: Path) -> bytes:
-    wb = load_workbook(template)
+# ---------------------------------------------------------------- the prepared template
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+# Parts that would describe the template's cells, not the form's: the calculation chain
+# (its formulas became text), cell comments and their drawing, hyperlinks. openpyxl's
+# renderer dropped them with the template's cells.
+_DROPPED_FROM_WORKBOOK = {_REL_TYPE + "calcChain"}
+_COMMENT_TYPES = {_REL_TYPE + "comments",
+                  "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"}
+# CT_Worksheet's children, in schema order, that come after mergeCells / rowBreaks.
+_AFTER_MERGE_CELLS = ("phoneticPr conditionalFormatting dataValidations hyperlinks printOptions pageMargins "
+                      "pageSetup headerFooter rowBreaks colBreaks customProperties cellWatches ignoredErrors "
+                      "smartTags drawing legacyDrawing legacyDrawingHF drawingHF picture oleObjects controls "
+                      "webPublishItems tableParts extLst").split()
+_AFTER_ROW_BREAKS = _AFTER_MERGE_CELLS[_AFTER_MERGE_CELLS.index("colBreaks"):]
+# CT_Workbook's children that come after definedNames.
+_AFTER_DEFINED_NAMES = ("calcPr oleSize customWorkbookViews pivotCaches smartTagPr smartTagTypes "
+                        "webPublishing fileRecoveryPr webPublishObjects extLst").split()
+_SLOT = re.compile(r"<!--reportgen:(\w+)-->")
+
+
+def _local(node) -> str | None:
+    return etree.QName(node).localname if isinstance(node.tag, str) else None
+
+
+def _insert_slot(parent, name: str, existing, after: list[str]) -> None:
+    """Put the marker <!--reportgen:name--> where `existing` is, or where such an element
+    belongs by the schema order (before the first sibling named in `after`)."""
+    slot = etree.Comment(f"reportgen:{name}")
+    if existing is not None:
+        parent.replace(existing, slot)
+        return
+    following = next((child for child in parent if _local(child) in after), None)
+    if following is not None:
+        following.addprevious(slot)
+    else:
+        parent.append(slot)
+
+
+def _serialize(tree, declared: bool) -> bytes:
+    """An XML part in UTF-8, with an XML declaration (and its standalone) if it had one."""
+    xml = etree.tostring(tree.getroot(), encoding="UTF-8", xml_declaration=False)
+    if not declared:
+        return xml
+    standalone = {True: ' standalone="yes"', False: ' standalone="no"'}.get(tree.docinfo.standalone, "")
+    return f'<?xml version="1.0" encoding="UTF-8"{standalone}?>\r\n'.encode() + xml
+
+
+def _slots(tree, declared: bool) -> list[str]:
+    """A part's XML split at its <!--reportgen:NAME--> markers: fixed text, slot name, …"""
+    return _SLOT.split(_serialize(tree, declared).decode("utf-8"))
+
+
+def _part_name(source: str, target: str) -> str:
+    """The zip entry a relationship of part `source` points to."""
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+@cache
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _escape(text: str) -> str:
+    """Element text as lxml writes it (a carriage return kept as a character reference)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def _number(value: int | float) -> str:
+    """A number as openpyxl writes it (openpyxl.compat.safe_string)."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return ""
+    return f"{value:.16g}"
+
+
+class _Package:
+    """The template's zip entries, and edits to them before the form is written."""
+
+    def __init__(self, data: bytes):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self.parts = {info.filename: archive.read(info) for info in archive.infolist()}
+
+    def tree(self, name: str):
+        parser = etree.XMLParser(resolve_entities=False)
+        return etree.ElementTree(etree.fromstring(self.parts[name], parser))
+
+    def declared(self, name: str) -> bool:
+        """Whether a part starts with an XML declaration."""
+        return self.parts[name].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml")
+
+    def save(self, name: str, tree) -> None:
+        self.parts[name] = _serialize(tree, self.declared(name))
+
+    def relationships(self, part: str) -> list:
+        rels = _rels_name(part)
+        if rels not in self.parts:
+            return []
+        return list(self.tree(rels).getroot().iter(f"{{{_REL_NS}}}Relationship"))
+
+    def drop_relationships(self, part: str, keep: Callable[[Any], bool]) -> set[str]:
+        """Remove the relationships of `part` that `keep` refuses, and the parts they point
+        to (with their own relationships and content types). Returns the removed ids."""
+        rels = _rels_name(part)
+        if rels not in self.parts:
+            return set()
+        tree = self.tree(rels)
+        removed: set[str] = set()
+        for rel in list(tree.getroot()):
+            if _local(rel) != "Relationship" or keep(rel):
+                continue
+            tree.getroot().remove(rel)
+            removed.add(rel.get("Id"))
+            if rel.get("TargetMode") != "External":
+                target = _part_name(part, rel.get("Target", ""))
+                for name in (target, _rels_name(target)):
+                    self.parts.pop(name, None)
+                self._drop_content_type(target)
+        if removed and len(tree.getroot()):
+            self.save(rels, tree)
+        elif removed:
+            del self.parts[rels]
+        return removed
+
+    def _drop_content_type(self, part: str) -> None:
+        tree = self.tree("[Content_Types].xml")
+        for override in list(tree.getroot().iter(f"{{{_CT_NS}}}Override")):
+            if override.get("PartName", "").lstrip("/") == part:
+                tree.getroot().remove(override)
+        self.save("[Content_Types].xml", tree)
+
+
+@dataclass
+class PreparedTemplate:
+    """Everything a form needs from the template, read once per process."""
+
+    rows: list[TemplateRow]
+    merges: list[tuple[int, int, int, int]]
+    sheet: _Sheet
+    title_rows: tuple[int, int] | None
+    title_rows_text: str | None  # the template's print-title rows, as openpyxl shows them
+    title_cols_text: str | None
+    area_cols: tuple[int, int]
+    capacity: float | None  # points of rows per printed page, see page_capacity
+    quoted_title: str  # the sheet's name, quoted for a formula
+    sheet_index: int  # localSheetId of the sheet's defined names
+    static_zip: bytes  # a zip of the parts that every form copies as they are
+    rendered_parts: list[str]  # the other parts, written per form
+    sheet_part: str
+    sheet_slots: list[str]  # the sheet XML: fixed text and slot names, alternating
+    sheet_prefix: str  # the prefix of the spreadsheetml namespace there ("" or "x:")
+    workbook_part: str
+    workbook_slots: list[str]
+    workbook_prefix: str
+    styles_part: str | None
+    styles_xml: bytes | None
+    xf_count: int  # cellXfs in styles.xml
+    quote_prefixed: frozenset[int]  # cellXfs that already keep "=…" as text
+    _styles_with: dict[tuple[int, ...], bytes] = field(default_factory=dict)
+
+    def styles_with_quote_prefix(self, xfs: tuple[int, ...]) -> bytes:
+        """styles.xml with a copy of each cellXfs entry in xfs, quotePrefix set, appended
+        (numbered xf_count, xf_count + 1, … in that order)."""
+        if xfs not in self._styles_with:
+            payload = self.styles_xml
+            tree = etree.ElementTree(etree.fromstring(payload, etree.XMLParser(resolve_entities=False)))
+            cell_xfs = tree.getroot().find(f"{{{_MAIN_NS}}}cellXfs")
+            entries = cell_xfs.findall(f"{{{_MAIN_NS}}}xf")
+            for xf in xfs:
+                entry = etree.fromstring(etree.tostring(entries[xf]))
+                entry.set("quotePrefix", "1")
+                cell_xfs.append(entry)
+            cell_xfs.set("count", str(len(entries) + len(xfs)))
+            if len(self._styles_with) > 32:
+                self._styles_with.clear()
+            self._styles_with[xfs] = _serialize(tree, payload.lstrip().startswith(b"<?xml"))
+        return self._styles_with[xfs]
+
+
+def _xf_ids(sheet_data) -> dict[tuple[int, int], int]:
+    """(row, column) -> the s attribute of each cell of a sheetData element (rows and
+    cells without r follow the previous one, as in openpyxl's reader)."""
+    ids: dict[tuple[int, int], int] = {}
+    row_number = 0
+    for row in sheet_data:
+        if _local(row) != "row":
+            continue
+        row_number = int(row.get("r")) if row.get("r") else row_number + 1
+        column = 0
+        for cell in row:
+            if _local(cell) != "c":
+                continue
+            ref = cell.get("r")
+            column = _column_number(re.sub(r"\d", "", ref)) if ref else column + 1
+            ids[(row_number, column)] = int(cell.get("s") or 0)
+    return ids
+
+
+def prepare(template: Path) -> PreparedTemplate:
+    """Read the template once: its rows, merges, measurements and print setup (with
+    openpyxl), and its package split into the parts copied as they are and the sheet and
+    workbook XML with slots for the form's rows, merges, page breaks and print ranges."""
+    from openpyxl import load_workbook
+
+    data = template.read_bytes()
+    package = _Package(data)
+    wb = load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
-    template_rows, template_merges = read_template(ws)
-    sheet = _Sheet({}, wb._fonts, wb._alignments)
+
+    # The workbook part, and the sheet openpyxl calls worksheets[0].
+    root_rels = package.tree("_rels/.rels").getroot()
+    workbook_part = next(_part_name("", r.get("Target")) for r in root_rels
+                         if r.get("Type") == _REL_TYPE + "officeDocument")
+    workbook = package.tree(workbook_part)
+    wb_root = workbook.getroot()
+    main = etree.QName(wb_root).namespace
+    targets = {r.get("Id"): (r.get("Type"), _part_name(workbook_part, r.get("Target")))
+               for r in package.relationships(workbook_part)}
+    sheets = wb_root.find(f"{{{main}}}sheets")
+    sheet_index, sheet_part = next(
+        (index, targets[s.get(f"{{{_DOC_REL_NS}}}id")][1]) for index, s in enumerate(sheets)
+        if targets.get(s.get(f"{{{_DOC_REL_NS}}}id"), ("",))[0] == _REL_TYPE + "worksheet")
+    styles_part = next((target for kind, target in targets.values() if kind == _REL_TYPE + "styles"), None)
+    package.drop_relationships(workbook_part, lambda r: r.get("Type") not in _DROPPED_FROM_WORKBOOK)
+
+    # The sheet: raw style ids, then its XML with slots.
+    sheet_tree = package.tree(sheet_part)
+    root = sheet_tree.getroot()
+    ns = etree.QName(root).namespace
+    sheet_data = root.find(f"{{{ns}}}sheetData")
+    xf_ids = _xf_ids(sheet_data)
+    rows, merges = read_template(ws, xf_ids)
+    has_comments = any(r.get("Type") in _COMMENT_TYPES for r in package.relationships(sheet_part))
+    dropped_ids: set[str | None] = set()
+    for name in ["hyperlinks"] + (["legacyDrawing"] if has_comments else []):
+        for element in root.findall(f"{{{ns}}}{name}"):
+            dropped_ids.update(e.get(f"{{{_DOC_REL_NS}}}id") for e in element.iter())
+            root.remove(element)
+    package.drop_relationships(sheet_part, lambda r: r.get("Type") not in _COMMENT_TYPES
+                               and r.get("Id") not in dropped_ids)
+    dimension = root.find(f"{{{ns}}}dimension")
+    if dimension is not None:
+        _insert_slot(root, "dimension", dimension, [])
+    _insert_slot(root, "sheetData", sheet_data, [])
+    _insert_slot(root, "mergeCells", root.find(f"{{{ns}}}mergeCells"), _AFTER_MERGE_CELLS)
+    _insert_slot(root, "rowBreaks", root.find(f"{{{ns}}}rowBreaks"), _AFTER_ROW_BREAKS)
+
+    # The workbook: print ranges of the sheet go to a slot; the sheet is the active one.
+    names = wb_root.find(f"{{{main}}}definedNames")
+    if names is None:
+        names = etree.SubElement(wb_root, f"{{{main}}}definedNames")
+        following = next((c for c in wb_root if _local(c) in _AFTER_DEFINED_NAMES), None)
+        if following is not None:
+            following.addprevious(names)
+    for name in list(names):
+        if (_local(name) == "definedName" and name.get("localSheetId") == str(sheet_index)
+                and name.get("name") in ("_xlnm.Print_Area", "_xlnm.Print_Titles")):
+            names.remove(name)
+    names.append(etree.Comment("reportgen:definedNames"))
+    for view in wb_root.iter(f"{{{main}}}workbookView"):
+        if view.get("activeTab") not in (None, str(sheet_index)):
+            view.set("activeTab", str(sheet_index))
+
+    # Styles: which cellXfs there are, and which already keep "=…" as text.
+    xf_count, quote_prefixed = 0, set()
+    if styles_part in package.parts:
+        cell_xfs = package.tree(styles_part).getroot().find(f"{{{_MAIN_NS}}}cellXfs")
+        entries = cell_xfs.findall(f"{{{_MAIN_NS}}}xf") if cell_xfs is not None else []
+        xf_count = len(entries)
+        quote_prefixed = {i for i, xf in enumerate(entries) if xf.get("quotePrefix") in ("1", "true")}
+
+    sheet = _Sheet({})
     for letter, dimension in ws.column_dimensions.items():
         if dimension.width:
             first = dimension.min or _col(letter)
             for column in range(first, (dimension.max or first) + 1):
                 sheet.widths[column] = dimension.width
-    title_rows = _row_range(ws.print_title_rows)
     area_cols = _area_columns(ws.print_area) or (1, ws.max_column)
+    order = sorted(package.parts, key=lambda n: n != "[Content_Types].xml")  # stable
+    rendered = [name for name in order if name in (sheet_part, workbook_part, styles_part)]
+    static = io.BytesIO()
+    with zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in order:
+            if name not in rendered:
+                archive.writestr(name, package.parts[name])
+    return PreparedTemplate(
+        rows=rows, merges=merges, sheet=sheet,
+        title_rows=_row_range(ws.print_title_rows), title_rows_text=ws.print_title_rows,
+        title_cols_text=ws.print_title_cols, area_cols=area_cols,
+        capacity=page_capacity(ws, sheet, area_cols),
+        quoted_title="'" + ws.title.replace("'", "''") + "'", sheet_index=sheet_index,
+        static_zip=static.getvalue(), rendered_parts=rendered,
+        sheet_part=sheet_part, sheet_slots=_slots(sheet_tree, package.declared(sheet_part)),
+        sheet_prefix=f"{root.prefix}:" if root.prefix else "",
+        workbook_part=workbook_part, workbook_slots=_slots(workbook, package.declared(workbook_part)),
+        workbook_prefix=f"{wb_root.prefix}:" if wb_root.prefix else "",
+        styles_part=styles_part if styles_part in package.parts else None,
+        styles_xml=package.parts.get(styles_part),
+        xf_count=xf_count, quote_prefixed=frozenset(quote_prefixed),
+    )
 
+
+_PREPARED: dict[tuple[str, int, int], PreparedTemplate] = {}
+
+
+def prepared(template: Path) -> PreparedTemplate:
+    """The prepared template, cached per process while the file is unchanged."""
+    stat = template.stat()
+    key = (str(template.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _PREPARED:
+        if len(_PREPARED) > 16:
+            _PREPARED.clear()
+        _PREPARED[key] = prepare(template)
+    return _PREPARED[key]
+
+
+# ---------------------------------------------------------------- the renderer
+
+def render_xlsx(evaluation: Evaluation, template: Path) -> bytes:
+    """The department's form as the bytes of an .xlsx package."""
+    form = prepared(template)
     context = build_context(evaluation)
-    out = _expand(template_rows, context)
+    out = _expand(form.rows, context)
     for row in out:
         for cell in row.template.cells:
             row.values[cell.column] = _store(_cell_value(cell.source, row.context, cell.coordinate))
-    out = _split_tall_rows(out, sheet)
+    out = _split_tall_rows(out, form.sheet)
 
     # Where each template row went.
     placed: dict[int, list[int]] = {}
     for number, row in enumerate(out, start=1):
         placed.setdefault(row.template.index, []).append(number)
 
-    # Clear the template sheet (its settings stay), then write the output rows.
-    for rng in list(ws.merged_cells.ranges):
-        ws.merged_cells.remove(rng)
-    ws.delete_rows(1, ws.max_row + 1)
-    ws.row_dimensions.clear()
-    ws.row_breaks.brk = []
-    for number, row in enumerate(out, start=1):
-        for cell in row.template.cells:
-            target = ws.cell(row=number, column=cell.column)
-            target._style = copy(cell.style)
-            value = row.values.get(cell.column)
-            target.value = value
-            if isinstance(value, str):
-                target.data_type = "s"  # text stays text, even "=SUM(A1:A2)"
-                if value.startswith(_FORMULA_START):
-                    target.quotePrefix = True  # and stays text when edited in Excel
-
-    merges = _output_merges(out, placed, template_rows, template_merges, evaluation)
-    for r1, c1, r2, c2 in merges:
-        _merge(ws, r1, c1, r2, c2)
-    heights, keep = _row_heights(out, merges, sheet)
-    for number, height in enumerate(heights, start=1):
-        ws.row_dimensions[number].height = height
-
-    ws.print_area = f"{get_column_letter(area_cols[0])}1:{get_column_letter(area_cols[1])}{len(out)}"
+    merges = _output_merges(out, placed, form.rows, form.merges, evaluation)
+    heights, keep = _row_heights(out, merges, form.sheet)
     titles = None
-    if title_rows and title_rows[0] in placed and title_rows[1] in placed:
-        titles = (placed[title_rows[0]][0], placed[title_rows[1]][-1])
-        ws.print_title_rows = f"{titles[0]}:{titles[1]}"
-    capacity = page_capacity(ws, sheet, area_cols)
-    if capacity:
-        for row_number in page_breaks(heights, keep, capacity, titles):
-            ws.row_breaks.append(Break(id=row_number))
-    wb.active = 0
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    if form.title_rows and form.title_rows[0] in placed and form.title_rows[1] in placed:
+        titles = (placed[form.title_rows[0]][0], placed[form.title_rows[1]][-1])
+    breaks = page_breaks(heights, keep, form.capacity, titles) if form.capacity else []
+    return _write(form, out, merges, heights, titles, breaks)
+
+
+def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[float],
+           titles: tuple[int, int] | None, breaks: list[int]) -> bytes:
+    """The package: the template's parts, with the sheet's rows, merges and page breaks,
+    the workbook's print ranges and (when some text starts like a formula) styles."""
+    # (row, column) -> (style, value): every row's template cells, then each merged range
+    # filled with its top-left cell's style (as Excel stores a merged cell with borders).
+    # A style -1 - xf stands for xf with quotePrefix (the text stays text when edited).
+    grid: list[dict[int, tuple[int, Any]]] = [{} for _ in out]
+    quoted: set[int] = set()
+    for line, row in zip(grid, out, strict=True):
+        values = row.values
+        for cell in row.template.cells:
+            value = values.get(cell.column)
+            xf = cell.xf
+            if isinstance(value, str):
+                if _NOT_XML.search(value):
+                    raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
+                                     "no NULL bytes or control characters")
+                if value.startswith(_FORMULA_START) and xf not in form.quote_prefixed:
+                    quoted.add(xf)
+                    xf = -1 - xf
+            line[cell.column] = (xf, value)
+    for r1, c1, r2, c2 in merges:
+        style = grid[r1 - 1].get(c1, (0, None))[0]
+        for r in range(r1, r2 + 1):
+            line = grid[r - 1]
+            for c in range(c1, c2 + 1):
+                if r != r1 or c != c1:
+                    line[c] = (style, None)
+    parts: dict[str, bytes] = {}
+    variants: dict[int, int] = {}
+    if quoted and form.styles_part:
+        order = tuple(sorted(quoted))
+        variants = {xf: form.xf_count + i for i, xf in enumerate(order)}
+        parts[form.styles_part] = form.styles_with_quote_prefix(order)
+
+    p = form.sheet_prefix
+    xml: list[str] = [f"<{p}sheetData>"]
+    append = xml.append
+    letter = _column_letter
+    columns: set[int] = set()
+    for number, (line, height) in enumerate(zip(grid, heights, strict=True), start=1):
+        append(f'<{p}row r="{number}" ht="{_number(height)}" customHeight="1">')
+        columns.update(line)
+        for column in sorted(line):
+            xf, value = line[column]
+            if xf < 0:
+                xf = variants.get(-1 - xf, -1 - xf)
+            style = f' s="{xf}"' if xf else ""
+            if value is None:
+                if xf:
+                    append(f'<{p}c r="{letter(column)}{number}"{style}/>')
+            elif isinstance(value, str):
+                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+                append(f'<{p}c r="{letter(column)}{number}"{style} t="inlineStr"><{p}is><{p}t{space}>'
+                       f'{_escape(value)}</{p}t></{p}is></{p}c>')
+            else:
+                append(f'<{p}c r="{letter(column)}{number}"{style} t="n"><{p}v>{_number(value)}</{p}v></{p}c>')
+        append(f"</{p}row>")
+    append(f"</{p}sheetData>")
+    slots = {"sheetData": "".join(xml), "mergeCells": "", "rowBreaks": ""}
+    slots["dimension"] = (f'<{p}dimension ref="{letter(min(columns))}1:{letter(max(columns))}{len(out)}"/>'
+                          if columns else f'<{p}dimension ref="A1:A1"/>')
+    if merges:
+        slots["mergeCells"] = (f'<{p}mergeCells count="{len(merges)}">'
+                               + "".join(f'<{p}mergeCell ref="{letter(c1)}{r1}:{letter(c2)}{r2}"/>'
+                                         for r1, c1, r2, c2 in merges)
+                               + f"</{p}mergeCells>")
+    if breaks:
+        slots["rowBreaks"] = (f'<{p}rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
+                              + "".join(f'<{p}brk id="{b}" min="0" max="16383" man="1"/>' for b in breaks)
+                              + f"</{p}rowBreaks>")
+    parts[form.sheet_part] = _fill(form.sheet_slots, slots)
+
+    # Print titles (rows, then columns) and print area, as openpyxl writes them.
+    q, title = form.workbook_prefix, form.quoted_title
+    rows_text = f"${titles[0]}:${titles[1]}" if titles else form.title_rows_text
+    ranges = [f"{title}!{r}" for r in (rows_text, form.title_cols_text) if r]
+    names = []
+    if ranges:
+        names.append(f'<{q}definedName name="_xlnm.Print_Titles" localSheetId="{form.sheet_index}">'
+                     f'{_escape(",".join(ranges))}</{q}definedName>')
+    first, last = form.area_cols
+    area = f"{title}!${letter(first)}$1:${letter(last)}${len(out)}"
+    names.append(f'<{q}definedName name="_xlnm.Print_Area" localSheetId="{form.sheet_index}">'
+                 f'{_escape(area)}</{q}definedName>')
+    parts[form.workbook_part] = _fill(form.workbook_slots, {"definedNames": "".join(names)})
+
+    if form.styles_part and form.styles_part not in parts:
+        parts[form.styles_part] = form.styles_xml
+    # The parts copied as they are were compressed once, by prepare; the form's are added.
+    buffer = io.BytesIO(form.static_zip)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name in form.rendered_parts:
+            archive.writestr(name, parts[name])
     return buffer.getvalue()
 
 
-def _merge(ws, r1: int, c1: int, r2: int, c2: int) -> None:
-    """Merge a range whose every cell gets the top-left cell's style, as Excel stores a
-    merged cell with borders (openpyxl's merge_cells rebuilds edge borders one by one,
-    which is slow)."""
-    style = ws.cell(row=r1, column=c1)._style
-    ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"))
-    for row in range(r1, r2 + 1):
-        for column in range(c1, c2 + 1):
-            if (row, column) != (r1, c1):
-                cell = MergedCell(ws, row=row, column=column)
-                cell._style = copy(style)
-                ws._cells[(row, column)] = cell
+def _fill(slots: list[str], values: dict[str, str]) -> bytes:
+    """A part's XML with its slots filled in."""
+    return "".join(values[piece] if i % 2 else piece for i, piece in enumerate(slots)).encode("utf-8")
 
 
 def _col(letter: str) -> int:
-    return range_boundaries(f"{letter}1")[0]
+    return _column_number(letter)
 
 
 def _row_range(text: str | None) -> tuple[int, int] | None:
@@ -462,6 +901,8 @@ def _row_range(text: str | None) -> tuple[int, int] | None:
 
 
 def _area_columns(area: str | None) -> tuple[int, int] | None:
+    from openpyxl.utils import range_boundaries
+
     if not area:
         return None
     ref = area.split("!")[-1].replace("$", "").split(",")[0]
@@ -538,7 +979,7 @@ def _row_heights(out: list[OutRow], merges, sheet: _Sheet) -> tuple[list[float],
             last_column = horizontal_end.get((number, cell.column), cell.column)
             needed = sheet.needed(cell, value, cell.column, last_column)
             if (number, cell.column) in vertical:
-                top = sheet.alignments[cell.style.alignmentId].vertical == "top"
+                top = cell.vertical == "top"
                 label = top and needed <= sheet.line_height(cell) * SHORT_LABEL_LINES + CELL_PADDING
                 tall.append((number, vertical[(number, cell.column)][0], needed, top, label))
             else:

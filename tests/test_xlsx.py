@@ -400,3 +400,200 @@ def test_sample_renders_in_libreoffice(sample_xlsx, tmp_path):
     flat = re.sub(r"\s+", "", reading_order_text(to_pdf(sample_xlsx, tmp_path / "pdf")))
     for expected in ("广州市示例局", "社会效益", "资产管理合规性", "84.35", "☑良", "1,052,300.75"):
         assert expected in flat
+
+
+# ---------------------------------------------------------------- the prepared template and the package
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def render_demo(template: Path) -> bytes:
+    from reportgen.compute import evaluate
+    from reportgen.render_xlsx import render_xlsx
+
+    return render_xlsx(evaluate(demo_department()), template)
+
+
+def workbook_view(data: bytes) -> dict:
+    """What a reader sees of the form: cell values and types, merges, row heights, breaks,
+    print ranges."""
+    import io
+
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    return {
+        "cells": {c.coordinate: (c.value, c.data_type, c.number_format, c.quotePrefix)
+                  for row in ws.iter_rows() for c in row if c.value is not None},
+        "merges": sorted(str(m) for m in ws.merged_cells.ranges),
+        "heights": {r: ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)},
+        "breaks": [b.id for b in ws.row_breaks.brk],
+        "print": (ws.print_area, ws.print_title_rows),
+    }
+
+
+def assert_consistent_package(data: bytes) -> None:
+    """Every content type, relationship and r:id of the package points to a part."""
+    import io
+    import posixpath
+
+    from lxml import etree
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    names = set(archive.namelist())
+    types = etree.fromstring(archive.read("[Content_Types].xml"))
+    for override in types:
+        if override.get("PartName"):
+            assert override.get("PartName").lstrip("/") in names, override.get("PartName")
+    for rels in (n for n in names if n.endswith(".rels")):
+        source = posixpath.dirname(posixpath.dirname(rels))
+        ids = set()
+        for rel in etree.fromstring(archive.read(rels)):
+            ids.add(rel.get("Id"))
+            if rel.get("TargetMode") != "External":
+                target = rel.get("Target")
+                part = target[1:] if target.startswith("/") else posixpath.normpath(
+                    posixpath.join(source, target))
+                assert part in names, (rels, target)
+        owner = posixpath.join(source, posixpath.basename(rels)[:-len(".rels")])
+        if owner in names and owner.endswith(".xml"):
+            used = {e.get(REL_ID) for e in etree.fromstring(archive.read(owner)).iter() if e.get(REL_ID)}
+            assert used <= ids, (owner, used - ids)
+
+
+def test_the_template_is_prepared_once_per_process(tmp_path, monkeypatch):
+    import os
+
+    import reportgen.render_xlsx as render
+
+    template = tmp_path / "自评表.xlsx"
+    shutil.copy(TEMPLATES / "自评表.xlsx", template)
+    first = render_demo(template)
+    form = render.prepared(template)
+
+    def no_second_preparation(path):
+        raise AssertionError(f"{path} prepared again")
+
+    monkeypatch.setattr(render, "prepare", no_second_preparation)
+    assert workbook_view(render_demo(template)) == workbook_view(first)
+    assert render.prepared(template) is form
+    monkeypatch.undo()
+    # An edited template (another size or time) is prepared again.
+    wb = load_workbook(template)
+    wb.worksheets[0]["A1"].value = "部门整体支出绩效自评表（新）"
+    wb.save(template)
+    stat = template.stat()
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert render.prepared(template) is not form
+    assert workbook_view(render_demo(template))["cells"]["A1"][0] == "部门整体支出绩效自评表（新）"
+
+
+def test_importing_the_renderer_does_not_import_openpyxl():
+    code = "import sys, reportgen.render_xlsx; print('openpyxl' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_the_package_keeps_the_template_parts_and_styles(demo_xlsx):
+    """Styles, theme and properties are the template's bytes; every cell has the style id
+    of its template cell and every cell of a merged range the top-left cell's (its borders)."""
+    from lxml import etree
+
+    template = zipfile.ZipFile(TEMPLATES / "自评表.xlsx")
+    form = zipfile.ZipFile(demo_xlsx)
+    for name in ("xl/styles.xml", "xl/theme/theme1.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels"):
+        assert form.read(name) == template.read(name), name
+    assert_consistent_package(demo_xlsx.read_bytes())
+    root = etree.fromstring(form.read("xl/worksheets/sheet1.xml"))
+    cells = {c.get("r"): c for c in root.iter(f"{MAIN}c")}
+    rows = list(root.iter(f"{MAIN}row"))
+    assert [int(r.get("r")) for r in rows] == list(range(1, len(rows) + 1))
+    assert all(r.get("customHeight") == "1" and float(r.get("ht")) > 0 for r in rows)
+    assert root.find(f"{MAIN}dimension").get("ref") == f"A1:N{len(rows)}"
+    assert not list(root.iter(f"{MAIN}f"))
+    template_cells = {c.get("r"): c.get("s") for c in etree.fromstring(
+        template.read("xl/worksheets/sheet1.xml")).iter(f"{MAIN}c")}
+    assert cells["A1"].get("s") == template_cells["A1"]
+    ws = sheet(demo_xlsx)
+    first = indicator_rows(ws).start
+    prototype = row_of(load_workbook(TEMPLATES / "自评表.xlsx").worksheets[0], "A", "{{ row.level1 }}")
+    for column in "ABCDEFGHIM":
+        assert cells[f"{column}{first}"].get("s") == template_cells[f"{column}{prototype}"], column
+    for merge in ws.merged_cells.ranges:
+        style = cells[merge.coord.split(":")[0]].get("s")
+        for row in range(merge.min_row, merge.max_row + 1):
+            for column in range(merge.min_col, merge.max_col + 1):
+                coordinate = f"{chr(64 + column)}{row}"
+                assert coordinate in cells and cells[coordinate].get("s") == style, coordinate
+    names = etree.fromstring(form.read("xl/workbook.xml")).iter(f"{MAIN}definedName")
+    assert sorted(n.get("name") for n in names) == ["_xlnm.Print_Area", "_xlnm.Print_Titles"]
+
+
+def test_formula_like_text_gets_a_quote_prefixed_copy_of_its_style(tmp_path):
+    text = DEMO_TOML.read_text(encoding="utf-8").replace('unmet_reason = "无"', 'unmet_reason = "=1+1"')
+    workspace = tmp_path / "w"
+    (workspace / "data" / "2022").mkdir(parents=True)
+    (workspace / "data" / "2022" / DEMO_TOML.name).write_text(text, encoding="utf-8")
+    path = build_xlsx(workspace, DEMO_NAME)
+    ws = sheet(path)
+    cell = ws[f"H{row_of(ws, 'H', '=1+1')}"]
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.alignment.horizontal == "justify" and cell.border.left.style == "thin"
+    assert not ws["A1"].quotePrefix
+    assert_consistent_package(path.read_bytes())
+
+
+def test_an_edited_template_renders_a_consistent_package(tmp_path):
+    """A template an admin edited: a comment and a hyperlink on template cells, print-title
+    columns, a second sheet left active. The form drops what belonged to the template's
+    cells, keeps the rest, and reads as with the plain template."""
+    import io
+
+    from openpyxl.comments import Comment
+
+    template = tmp_path / "自评表.xlsx"
+    wb = load_workbook(TEMPLATES / "自评表.xlsx")
+    ws = wb.worksheets[0]
+    ws["A1"].comment = Comment("管理员备注：标题不要改", "admin")
+    ws["A3"].hyperlink = "https://example.com/"
+    ws.print_title_cols = "A:B"
+    notes = wb.create_sheet("说明")
+    notes["A1"], notes["A2"] = "填表说明", "=1+2"
+    wb.active = 1
+    wb.save(template)
+    data = render_demo(template)
+    assert_consistent_package(data)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert not [n for n in archive.namelist() if "comment" in n.lower()]
+    assert archive.read("xl/worksheets/sheet2.xml") == zipfile.ZipFile(template).read("xl/worksheets/sheet2.xml")
+    out = load_workbook(io.BytesIO(data))
+    assert out.active.title == "自评表" and out["说明"]["A2"].value == "=1+2"
+    assert out.worksheets[0].print_title_cols == "$A:$B"
+    assert out.worksheets[0]["A3"].hyperlink is None
+    plain, edited = workbook_view(render_demo(TEMPLATES / "自评表.xlsx")), workbook_view(data)
+    assert edited["print"][0] == plain["print"][0]
+    assert {k: v for k, v in edited.items() if k != "print"} == {k: v for k, v in plain.items() if k != "print"}
+
+
+@needs_office
+def test_a_template_saved_by_libreoffice_gives_the_same_form(tmp_path):
+    """LibreOffice writes shared strings, XML declarations and its own style table: the form
+    reads the same as from the template saved by openpyxl."""
+    from reportgen.render_pdf import convert_to_pdf
+
+    source = tmp_path / "in" / "自评表.xlsx"
+    source.parent.mkdir()
+    shutil.copy(TEMPLATES / "自评表.xlsx", source)
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([office, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
+                    str(source)], check=True, capture_output=True, timeout=180)
+    template = tmp_path / "lo" / "自评表.xlsx"
+    assert "xl/sharedStrings.xml" in zipfile.ZipFile(template).namelist()
+    data = render_demo(template)
+    assert_consistent_package(data)
+    plain = workbook_view(render_demo(TEMPLATES / "自评表.xlsx"))
+    assert workbook_view(data) == plain
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(data)
+    [pdf] = convert_to_pdf([form], tmp_path / "pdf")
+    assert "广州市应急管理局" in pdf_text(pdf)
