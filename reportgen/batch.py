@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from reportgen.findings import error
-from reportgen.pipeline import BuildResult, build_department_file
+from reportgen.pipeline import BuildResult, build_department_file, warm_up
 
 
 def default_jobs() -> int:
@@ -36,8 +38,10 @@ def build_many(
     sources: Sequence[Path], year: int, *, templates_dir: Path, out_dir: Path,
     formats: Sequence[str], jobs: int = 1,
     on_done: Callable[[BuildResult], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[BuildResult]:
-    """Results in the order of sources; on_done is called as each department finishes."""
+    """Results in the order of sources; on_done is called as each department finishes.
+    With jobs > 1 (or a given pool) departments are built in worker processes."""
     formats = tuple(formats)
     results: dict[Path, BuildResult] = {}
 
@@ -46,16 +50,32 @@ def build_many(
         if on_done:
             on_done(result)
 
-    if jobs <= 1 or len(sources) <= 1:
+    if pool is None and jobs > 1 and len(sources) > 1:
+        with worker_pool(jobs, len(sources), templates_dir, year, formats) as own:
+            return build_many(sources, year, templates_dir=templates_dir, out_dir=out_dir,
+                              formats=formats, on_done=on_done, pool=own)
+    if pool is None:
         for source in sources:
             done(_build_one(source, year, templates_dir, out_dir, formats))
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
-            futures = [pool.submit(_build_one, source, year, templates_dir, out_dir, formats)
-                       for source in sources]
-            for future in as_completed(futures):
-                done(future.result())
+        futures = [pool.submit(_build_one, source, year, templates_dir, out_dir, formats)
+                   for source in sources]
+        for future in as_completed(futures):
+            done(future.result())
     return [results[source] for source in sources]
+
+
+@contextmanager
+def worker_pool(jobs: int, count: int, templates_dir: Path, year: int, formats: Sequence[str]):
+    """Worker processes for `count` departments (None when one process is enough). The
+    renderers are imported and the templates prepared first, so forked workers inherit
+    them ready."""
+    if jobs <= 1 or count <= 1:
+        yield None
+        return
+    warm_up(templates_dir, year, formats)
+    with ProcessPoolExecutor(max_workers=min(jobs, count)) as pool:
+        yield pool
 
 
 @dataclass
@@ -106,17 +126,22 @@ def build_year(
     from reportgen.pipeline import duplicate_files_and_names, find_department_files
 
     sources = find_department_files(data_dir, year)
-    duplicates, names = duplicate_files_and_names(sources)
-    chosen = select_departments(sources, departments, names) if departments else list(sources)
-    if on_start:
-        on_start(len(chosen))
-    refused = [BuildResult(source=s, findings=list(duplicates[s])) for s in chosen if s in duplicates]
-    for result in refused:
-        if on_done:
-            on_done(result)
-    to_build = [s for s in chosen if s not in duplicates]
-    built = build_many(to_build, year, templates_dir=templates_dir, out_dir=out_dir,
-                       formats=formats, jobs=jobs, on_done=on_done)
+    with worker_pool(jobs, len(sources), templates_dir, year, formats) as pool:
+        mapper = map if pool is None else partial(
+            pool.map, chunksize=max(1, len(sources) // (4 * jobs)))
+        duplicates, names = duplicate_files_and_names(sources, mapper)
+        chosen = select_departments(sources, departments, names) if departments else list(sources)
+        if on_start:
+            on_start(len(chosen))
+        refused = [BuildResult(source=s, findings=list(duplicates[s]))
+                   for s in chosen if s in duplicates]
+        for result in refused:
+            if on_done:
+                on_done(result)
+        to_build = [s for s in chosen if s not in duplicates]
+        built = build_many(to_build, year, templates_dir=templates_dir, out_dir=out_dir,
+                           formats=formats, jobs=jobs, on_done=on_done,
+                           pool=pool if len(to_build) > 1 else None)
     by_source = {r.source: r for r in [*refused, *built]}
     outcome = YearBuild(results=[by_source[s] for s in chosen])
     rows = [r.summary for r in outcome.built if r.summary is not None]

@@ -68,27 +68,50 @@ def read_input(path: Path) -> RawInput:
     return read_toml(path)
 
 
-def duplicate_files_and_names(sources: Sequence[Path]
+def name_of(path: Path) -> tuple[str | None, str]:
+    """(部门名称, where it is written) of a department file; (None, "") when unreadable
+    (that is reported when the department itself is built)."""
+    from reportgen.validate import department_name
+
+    try:
+        raw = read_input(path)
+    except InputError:
+        return None, ""
+    return department_name(raw), raw.locate(("department", "name"))
+
+
+def duplicate_files_and_names(sources: Sequence[Path], mapper=map
                               ) -> tuple[dict[Path, list[Finding]], dict[Path, str | None]]:
     """Errors for a second file of one department in a year (A.toml beside A.xlsx, or two
     files with the same 部门名称), and the 部门名称 each file gives (None when unreadable).
-    Files are read one at a time and only the name and its location are kept, so memory
-    stays flat however many departments a year has."""
-    from reportgen.validate import department_name, duplicate_findings
+    Only each file's name and its location are kept, so memory stays flat however many
+    departments a year has; `mapper` may read the files in worker processes."""
+    from reportgen.validate import duplicate_findings
 
     light: dict[Path, RawInput | None] = {}
-    for path in sources:
-        try:
-            raw = read_input(path)
-        except InputError:
-            light[path] = None  # reported when the department itself is built
-            continue
-        name = department_name(raw)
-        where = raw.locate(("department", "name"))
-        light[path] = RawInput(data={"department": {"name": name}}, source=path,
-                               locate=lambda _path, where=where: where, findings=[])
-    names = {path: department_name(raw) if raw is not None else None for path, raw in light.items()}
+    names: dict[Path, str | None] = {}
+    for path, (name, where) in zip(sources, mapper(name_of, sources), strict=True):
+        names[path] = name
+        light[path] = None if not where else RawInput(
+            data={"department": {"name": name}}, source=path,
+            locate=lambda _path, where=where: where, findings=[])
     return duplicate_findings(sources, light), names
+
+
+def warm_up(templates_dir: Path, year: int, formats: Sequence[str]) -> None:
+    """Import the renderers and prepare the year's templates in this process, so worker
+    processes forked from it start ready instead of each doing it again."""
+    needed = {"docx" if f == "pdf" else f for f in formats}
+    for fmt in needed:
+        try:
+            template = template_path(templates_dir, year, fmt)
+            if fmt == "docx":
+                from reportgen.render_docx import prepared
+            else:
+                from reportgen.render_xlsx import prepared
+            prepared(template)
+        except Exception:  # noqa: BLE001 - a broken template is reported per department
+            pass
 
 
 def load_department(path: Path) -> Department:
