@@ -164,11 +164,19 @@ def test_hostile_outputs_open_in_libreoffice(tmp_path):
     assert len(files) == 2 * (len(HOSTILE) + 1)
     from reportgen.render_pdf import convert_to_pdf
 
-    pdfs = convert_to_pdf(files, tmp_path / "pdf")
-    for pdf in pdfs:
-        assert pdf.is_file() and pdf.stat().st_size > 5_000, pdf
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert "部门" in text and "94.49" in text
+    for kind in ("docx", "xlsx"):  # same stems: one folder per kind
+        sources = [f for f in files if f.suffix == f".{kind}"]
+        pdfs = convert_to_pdf(sources, tmp_path / "pdf" / kind)
+        assert len(pdfs) == len(sources)
+        for pdf in pdfs:
+            assert pdf.is_file() and pdf.stat().st_size > 5_000, pdf
+            text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                                  text=True).stdout
+            assert "部门" in text and "94.49" in text
+            index = int(re.search(r"部门(\d\d)", pdf.name).group(1))
+            if index < 10:  # the literal text as printed: markup, template syntax, formulas
+                flat = re.sub(r"\s+", "", text)
+                assert re.sub(r"\s+", "", HOSTILE[index]) in flat, (kind, HOSTILE[index])
 
 
 def test_summary_keeps_formula_like_names_as_text():
