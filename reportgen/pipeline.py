@@ -118,15 +118,6 @@ def load_department(path: Path) -> Department:
     return build_department(read_input(path))
 
 
-def check_year(department: Department, year: int) -> None:
-    if department.year != year:
-        raise InputError([error(
-            f"{department.source.name if department.source else ''} 键 year",
-            f"文件中的年度 year = {department.year} 与所在文件夹 {year} 不一致，"
-            f"请改正年度或把文件移到 data/{department.year}/。",
-        )])
-
-
 def template_path(templates_dir: Path, year: int, fmt: str) -> Path:
     """templates/<year>/<name> overrides templates/<name>."""
     name = TEMPLATE_NAMES[fmt]
