@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from reportgen.compute import Evaluation
 from reportgen.context import MERGED_FIELDS, build_context, indicator_rows
+from reportgen.file_cache import FileKey, by_file_version
 from reportgen.formats import FILTERS
 
 _ROW_LOOP = re.compile(r"{%\s*tr\s+for\s+(\w+)\s+in\s+rows\s*%}")
@@ -168,18 +169,12 @@ def prepare(template: Path) -> PreparedTemplate:
     return PreparedTemplate(parts, compiled, find_row_loop(Document(str(template))))
 
 
-_PREPARED: dict[tuple[str, int, int], PreparedTemplate] = {}
+_PREPARED: dict[FileKey, PreparedTemplate] = {}
 
 
 def prepared(template: Path) -> PreparedTemplate:
     """The prepared template, cached per process while the file is unchanged."""
-    stat = template.stat()
-    key = (str(template.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _PREPARED:
-        if len(_PREPARED) > 16:
-            _PREPARED.clear()
-        _PREPARED[key] = prepare(template)
-    return _PREPARED[key]
+    return by_file_version(_PREPARED, template, prepare)
 
 
 def _render_part(compiled: jinja2.Template, context: dict[str, Any]) -> str:

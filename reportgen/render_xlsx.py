@@ -51,6 +51,7 @@ from lxml import etree
 
 from reportgen.compute import Evaluation
 from reportgen.context import MERGED_FIELDS, build_context, indicator_rows
+from reportgen.file_cache import FileKey, by_file_version
 from reportgen.formats import FILTERS
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
@@ -746,18 +747,12 @@ def prepare(template: Path) -> PreparedTemplate:
     )
 
 
-_PREPARED: dict[tuple[str, int, int], PreparedTemplate] = {}
+_PREPARED: dict[FileKey, PreparedTemplate] = {}
 
 
 def prepared(template: Path) -> PreparedTemplate:
     """The prepared template, cached per process while the file is unchanged."""
-    stat = template.stat()
-    key = (str(template.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _PREPARED:
-        if len(_PREPARED) > 16:
-            _PREPARED.clear()
-        _PREPARED[key] = prepare(template)
-    return _PREPARED[key]
+    return by_file_version(_PREPARED, template, prepare)
 
 
 # ---------------------------------------------------------------- the renderer

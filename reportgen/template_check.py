@@ -16,12 +16,12 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from jinja2 import nodes
 
+from reportgen.file_cache import FileKey, by_file_version
 from reportgen.findings import Finding, error
 from reportgen.formats import FILTERS
 from reportgen.variables import GUIDE_NAME, KNOWN
@@ -562,9 +562,7 @@ def render_failure(exc: BaseException, templates_dir: Path, year: int, name: str
     return [error(display(template), f"{_fallback(exc)}{advice}")]
 
 
-@lru_cache(maxsize=32)
-def _checked(path: str, mtime_ns: int, size: int) -> tuple[Finding, ...]:
-    return tuple(check_template(Path(path)))
+_CHECKED: dict[FileKey, list[Finding]] = {}
 
 
 def preflight(template: Path) -> list[Finding]:
@@ -573,8 +571,7 @@ def preflight(template: Path) -> list[Finding]:
     swallowing the text after it, so this is checked before, not after a failure."""
     if template.suffix.lower() != ".docx":
         return []  # the .xlsx renderer fails on every broken tag; render_failure explains it
-    stat = template.stat()
-    findings = list(_checked(str(template), stat.st_mtime_ns, stat.st_size))
+    findings = list(by_file_version(_CHECKED, template, check_template, limit=32))
     if findings:
         findings.append(error(display(template), f"请改正模板 {display(template)} 后重试"
                                                  f"（可运行 reportgen templates check 检查全部模板）。"))

@@ -1,0 +1,23 @@
+"""Per-process caches of work done on a file (a prepared template, a template check),
+valid while the file is unchanged: keyed by its resolved path, mtime and size."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+FileKey = tuple[str, int, int]
+
+
+def by_file_version(cache: dict[FileKey, T], path: Path, make: Callable[[Path], T],
+                    limit: int = 16) -> T:
+    """cache[version of path], made with make(path) the first time."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = make(path)
+    return cache[key]
