@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from reportgen.findings import error
+from reportgen.findings import describe_os_error, error
 from reportgen.pipeline import BuildResult, build_department_file, warm_up
 
 
@@ -84,6 +84,7 @@ class YearBuild:
 
     results: list[BuildResult]  # in the order of the department files
     summary_path: Path | None = None  # the 汇总表, when written
+    summary_error: str | None = None  # why the 汇总表 could not be written
 
     @property
     def built(self) -> list[BuildResult]:
@@ -150,6 +151,12 @@ def build_year(
         from reportgen.write import build_timestamp, reproducible_package, write_atomic
 
         target = out_dir / str(year) / summary_file_name(year)
-        write_atomic(target, reproducible_package(render_summary(year, rows), build_timestamp(year)))
-        outcome.summary_path = target
+        try:
+            write_atomic(target, reproducible_package(render_summary(year, rows),
+                                                      build_timestamp(year)))
+            outcome.summary_path = target
+        except OSError as exc:  # e.g. the bureau has last year's 汇总表 open in Excel
+            outcome.summary_error = (
+                f"无法写入汇总表 {target}（{describe_os_error(exc)}）。如果它正在 Excel/WPS 中打开，"
+                "请先关闭再重新生成；原有的汇总表保持不变。")
     return outcome

@@ -124,13 +124,22 @@ class SummaryRow:
     below_full_marks: int
 
 
+def level_scores(levels: tuple[Level1, ...]) -> tuple[tuple[str, Decimal], ...]:
+    """Each 一级指标's score, in form order; a name that comes back later in the table
+    (not next to its first group) adds to the same total."""
+    totals: dict[str, Decimal] = {}
+    for level in levels:
+        totals[level.name] = totals.get(level.name, Decimal(0)) + level.score
+    return tuple(totals.items())
+
+
 def summarize(evaluation: Evaluation) -> SummaryRow:
     department = evaluation.department
     return SummaryRow(
         name=department.name,
         units=department.units,
         budget_total=department.budget.total,
-        level_scores=tuple((level.name, level.score) for level in evaluation.levels),
+        level_scores=level_scores(evaluation.levels),
         total_score=evaluation.total_score,
         grade=evaluation.grade,
         below_full_marks=evaluation.rows_below_full_marks,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,3 +35,23 @@ def error(location: str, message: str) -> Finding:
 
 def warning(location: str, message: str) -> Finding:
     return Finding("warning", location, message)
+
+
+_OS_ERRORS = {
+    errno.EACCES: "没有权限，或文件正被其他程序打开",
+    errno.EPERM: "没有权限，或文件正被其他程序打开",
+    errno.EBUSY: "文件正被其他程序使用",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOENT: "找不到文件或文件夹",
+    errno.ENOTDIR: "路径中有一个同名的文件而不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EEXIST: "文件已存在",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENAMETOOLONG: "文件名过长",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file-system error in Chinese (the English strerror only as a quoted detail)."""
+    known = _OS_ERRORS.get(exc.errno) if exc.errno is not None else None
+    return known or f"系统提示“{exc.strerror or exc}”"

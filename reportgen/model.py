@@ -17,6 +17,7 @@ from typing import Any
 from reportgen.findings import Finding, InputError, error
 
 KeyPath = tuple[str | int, ...]
+MAX_NUMBER = Decimal(10) ** 12  # no amount, weight, score or count on the form is this large
 
 
 @dataclass(frozen=True)
@@ -139,19 +140,24 @@ class _Builder:
             return Decimal(0)
         if isinstance(value, bool):
             value = None
-        elif isinstance(value, int):
-            return Decimal(value)
-        elif isinstance(value, Decimal):
-            return value
-        elif isinstance(value, float):  # a reader that did not parse floats as Decimal
-            return Decimal(repr(value))
-        elif isinstance(value, str):
-            try:
-                parsed = Decimal(value.strip().replace(",", ""))
-                if parsed.is_finite():
-                    return parsed
-            except InvalidOperation:
-                pass
+        else:
+            number = None
+            if isinstance(value, int):
+                number = Decimal(value)
+            elif isinstance(value, Decimal):
+                number = value
+            elif isinstance(value, float):  # a reader that did not parse floats as Decimal
+                number = Decimal(repr(value))
+            elif isinstance(value, str):
+                try:
+                    number = Decimal(value.strip().replace(",", ""))
+                except InvalidOperation:
+                    number = None
+            if number is not None and number.is_finite():
+                if abs(number) < MAX_NUMBER:
+                    return number
+                self._fail(path, f"「{label}」数值过大（{value}），请核对。")
+                return Decimal(0)
         self._fail(path, f"「{label}」应为数字（如 12.5），现在是「{value}」，请改为阿拉伯数字。")
         return Decimal(0)
 
@@ -195,9 +201,10 @@ class _Builder:
         rows: list[IndicatorRow] = []
         for i, _ in enumerate(self.items(("indicators",), "指标")):
             at = ("indicators", i)
-            level1 = self.text((*at, "level1"), "一级指标")
-            level2 = self.text((*at, "level2"), "二级指标")
-            name = self.text((*at, "name"), "三级指标")
+            # Names decide which rows share a merged cell: a stray space must not split a group.
+            level1 = self.text((*at, "level1"), "一级指标").strip()
+            level2 = self.text((*at, "level2"), "二级指标").strip()
+            name = self.text((*at, "name"), "三级指标").strip()
             explanation = self.text((*at, "explanation"), "指标解释", required=False)
             previous = rows[-1] if rows else None
             if not explanation.strip():

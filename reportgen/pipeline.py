@@ -5,13 +5,14 @@ The CLI is a thin layer over ``find_department_files`` and ``build_department_fi
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.compute import Evaluation, SummaryRow, evaluate, summarize
-from reportgen.findings import Finding, InputError, error
+from reportgen.findings import Finding, InputError, describe_os_error, error
 from reportgen.model import Department, RawInput, build_department
 from reportgen.render_pdf import PdfJob
 
@@ -48,16 +49,40 @@ def find_department_files(data_dir: Path, year: int) -> list[Path]:
         raise YearNotFound(f"找不到 {year} 年度的数据文件夹：{folder}。"
                            f"请先建立该文件夹，并放入各部门的数据文件（.toml 或 .xlsx）。")
     files = sorted(p for p in folder.iterdir()
-                   if p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith((".", "~$")))
+                   if p.is_file() and not p.name.startswith((".", "~$"))
+                   and (p.suffix.lower() in INPUT_SUFFIXES or wrong_format(p)))
     if not files:
         raise YearNotFound(f"{folder} 中没有部门数据文件（.toml 或 .xlsx）。")
     return files
+
+
+# Files that are clearly meant as department data but saved in a format we do not read:
+# reported (with how to fix) instead of being skipped in silence.
+_WRONG_FORMATS = {
+    ".xls": "旧版 Excel 工作簿（.xls），请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）",
+    ".xlsm": "启用宏的工作簿（.xlsm），请“另存为” Excel 工作簿（.xlsx）",
+    ".xlsb": "二进制工作簿（.xlsb），请“另存为” Excel 工作簿（.xlsx）",
+    ".et": "WPS 表格文件（.et），请在 WPS 中“另存为” Excel 工作簿（.xlsx）",
+    ".txt": "文本文件（文件名以 .toml.txt 结尾，多为记事本自动加了 .txt），"
+            "请把文件改名为以 .toml 结尾（可在资源管理器中打开“文件扩展名”显示后改名）",
+}
+
+
+def wrong_format(path: Path) -> str | None:
+    """Why a department file cannot be read as it is, or None."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt" and not path.stem.lower().endswith(".toml"):
+        return None
+    return _WRONG_FORMATS.get(suffix)
 
 
 def read_input(path: Path) -> RawInput:
     """Read a department file by its suffix: .toml or an .xlsx input workbook."""
     from reportgen.limits import check_input_size
 
+    problem = wrong_format(path)
+    if problem:
+        raise InputError([error(path.name, f"不能读取这种格式：这是{problem}。")])
     check_input_size(path)
     if path.suffix.lower() == ".xlsx":
         from reportgen.read_xlsx import read_xlsx
@@ -95,7 +120,8 @@ def duplicate_files_and_names(sources: Sequence[Path], mapper=map
         light[path] = None if not where else RawInput(
             data={"department": {"name": name}}, source=path,
             locate=lambda _path, where=where: where, findings=[])
-    return duplicate_findings(sources, light), names
+    duplicates = duplicate_findings(sources, light)
+    return duplicates, names
 
 
 def warm_up(templates_dir: Path, year: int, formats: Sequence[str]) -> None:
@@ -151,7 +177,7 @@ def build_department_file(
 ) -> BuildResult:
     """Build one department's outputs; user errors become findings, never exceptions."""
     from reportgen.validate import validate
-    from reportgen.write import build_timestamp, inside, reproducible_package, write_atomic
+    from reportgen.write import build_timestamp, inside, reproducible_package, write_all_atomic
 
     result = BuildResult(source=source)
     try:
@@ -186,24 +212,30 @@ def build_department_file(
     if not result.ok:
         return result
     stamp = build_timestamp(department.year)
+    folder = out_dir / str(year)
+    writes: list[tuple[Path, bytes]] = []
+    scratch = None
     for fmt, data in rendered.items():
-        folder = out_dir / str(year)
         target = inside(folder, folder / output_name(department, f".{fmt}"))
-        scratch = None
         if fmt not in formats:  # the .docx of a PDF only: in a hidden scratch folder
             folder.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder))
             target = scratch / target.name
-        try:
-            write_atomic(target, reproducible_package(data, stamp))
-        except OSError as exc:  # e.g. the file is open in Excel/WPS on Windows
-            result.findings.append(error(str(target), (
-                f"无法写入此文件（{exc.strerror or exc}）。如果它正在 Word/Excel/WPS 中打开，"
-                "请先关闭再重新生成；原有文件保持不变。")))
-            continue
-        if scratch is None:
+        writes.append((target, reproducible_package(data, stamp)))
+    try:
+        write_all_atomic(writes)  # all of a department's files, or none
+    except OSError as exc:  # e.g. a file is open in Excel/WPS on Windows
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        where = exc.filename or folder
+        result.findings.append(error(str(where), (
+            f"无法写入（{describe_os_error(exc)}）。如果此文件正在 Word/Excel/WPS 中打开，"
+            "请先关闭再重新生成；这个部门原有的文件都保持不变。")))
+        return result
+    for target, _ in writes:
+        if scratch is None or target.parent != scratch:
             result.outputs.append(target)
-        if fmt == "docx" and "pdf" in formats:
+        if target.suffix == ".docx" and "pdf" in formats:
             pdf = inside(folder, folder / output_name(department, ".pdf"))
             result.pdf_job = PdfJob(target=pdf, docx=target, scratch=scratch)
     if result.ok:

@@ -40,6 +40,7 @@ def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
     body_font, head_font = Font(name="宋体", size=10), Font(name="黑体", size=10, bold=True)
     sheet.append(headers)
     for cell in sheet[1]:
+        cell.data_type = "s"  # a 一级指标 named "=…" stays text
         cell.font, cell.border = head_font, border
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

@@ -168,6 +168,28 @@ def clean_texts(data: Any, locate: Locate, path: KeyPath = ()) -> list[Finding]:
     return findings
 
 
+def part_explanations(data: dict[str, Any], locate: Locate) -> list[Finding]:
+    """A 三级指标 scored in parts shows one merged 指标解释 (the first part's): warn when a
+    later part gives a different one, which the form would not show."""
+    findings: list[Finding] = []
+    rows = data.get("indicators")
+    first: tuple[tuple[str, str, str], str] | None = None
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict):
+            first = None
+            continue
+        key = tuple(str(row.get(k, "")).strip() for k in ("level1", "level2", "name"))
+        explanation = row.get("explanation")
+        text = explanation.strip() if isinstance(explanation, str) else ""
+        if first is None or first[0] != key:
+            first = (key, text)
+        elif text and first[1] and text != first[1]:
+            findings.append(warning(locate(("indicators", index, "explanation")), (
+                f"「{key[2]}」是分项计分的同一个三级指标，表中合并显示第一项的指标解释；"
+                "这一项的指标解释与第一项不同，不会显示。如都需要，请合并写在第一项。")))
+    return findings
+
+
 def clear_blanks(data: dict[str, Any]) -> None:
     """A blank text "" where a number belongs means "not filled in yet": drop the key, so
     it is reported as missing (缺少得分) rather than as a wrong type."""
@@ -353,7 +375,7 @@ def check_department(department: Department, raw: RawInput, year: int | None) ->
         elif _decimals(row.score):
             out.append(error(locate((*at, "score")),
                              f"「{row.name}」的得分 {_plain(row.score)} 超过两位小数，"
-                             f"请四舍五入到两位小数（如 {row.score.quantize(CENT)}）。"))
+                             f"请四舍五入到两位小数（如 {rules.round_score(row.score)}）。"))
     weights = [row.weight for row in department.indicators if row.weight.is_finite()]
     total = sum(weights, Decimal(0))
     if weights and total != TOTAL_WEIGHT:
@@ -427,6 +449,7 @@ def validate(raw: RawInput, year: int | None = None) -> tuple[Department | None,
         return None, findings
     clear_blanks(data)
     findings.extend(clean_texts(data, raw.locate))
+    findings.extend(part_explanations(data, raw.locate))
     if has_errors(findings):
         return None, sorted(findings, key=position)
     findings.extend(apply_rules(data, raw.locate))
@@ -483,7 +506,31 @@ def duplicate_findings(sources: Iterable[Path],
                 raw.locate(("department", "name")) if raw else path.name,
                 f"部门名称「{name}」与 {others} 相同。同一年度每个部门只能有一个数据文件，"
                 f"请删除重复的文件，或改正部门名称。"))
+    out_names(sources, raws, out)
     return out
+
+
+def out_names(sources: list[Path], raws: dict[Path, RawInput | None],
+              out: dict[Path, list[Finding]]) -> None:
+    """Different 部门名称 that give the same output file name (A/B局 and A:B局 both give
+    A_B局; Windows does not tell case apart) would overwrite each other's forms."""
+    from reportgen.write import safe_file_name
+
+    by_file: dict[str, list[tuple[Path, str]]] = {}
+    for path in sources:
+        raw = raws.get(path)
+        name = department_name(raw) if raw is not None else None
+        if name and path not in out:
+            by_file.setdefault(safe_file_name(name).casefold(), []).append((path, name))
+    for group in by_file.values():
+        if len(group) < 2:
+            continue
+        for path, name in group:
+            others = "、".join(f"{p.name}（{n}）" for p, n in group if p != path)
+            out.setdefault(path, []).append(error(raws[path].locate(("department", "name")), (
+                f"部门名称「{name}」与 {others} 生成的文件名相同（{safe_file_name(name)}），"
+                "会互相覆盖。请改正其中一个部门名称（文件名中不能使用 / \\ : * ? \" < > | "
+                "这些字符，过长的名称会被截短）。")))
 
 
 def read_for_check(paths: Iterable[Path], read: Callable[[Path], RawInput]

@@ -11,16 +11,56 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def _file_mode() -> int:
+    """The mode a new file gets from the umask (mkstemp would make it 0600: colleagues on a
+    shared folder could not open the forms)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """data in a hidden temporary file beside target (same folder, so the rename is atomic)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, target)
+        os.chmod(tmp, _file_mode())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    write_all_atomic([(target, data)])
+
+
+def check_writable(target: Path) -> None:
+    """Raise OSError when an existing target cannot be replaced, typically because it is
+    open in Excel/WPS on Windows (which locks it): found before anything is written."""
+    if target.exists():
+        with open(target, "r+b"):
+            pass
+
+
+def write_all_atomic(items: list[tuple[Path, bytes]]) -> None:
+    """Write several files as one step as far as a file system allows: every target is
+    checked, every file is written to a temporary file first, and only then are they all
+    renamed into place. A failure before the renames leaves every previous file intact and
+    no temporary file behind."""
+    for target, _ in items:
+        check_writable(target)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in items:
+            staged.append((_stage(target, data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def build_timestamp(year: int) -> datetime:

@@ -43,13 +43,45 @@ def test_locked_target_is_reported_and_the_others_still_build(tmp_path, monkeypa
     outcome = batch.build_year(tmp_path / "data", 2022, templates_dir=TEMPLATES,
                                out_dir=tmp_path / "output", formats=("docx", "xlsx"), jobs=1)
     assert [r.ok for r in outcome.results] == [True, False, True]
-    errors = [f for f in outcome.results[1].findings if f.level == "error"]
-    assert len(errors) == 2  # the .docx and the .xlsx
-    assert all("无法写入此文件" in f.message and "关闭" in f.message for f in errors)
+    [problem] = [f for f in outcome.results[1].findings if f.level == "error"]
+    assert "无法写入" in problem.message and "关闭" in problem.message
     out = tmp_path / "output" / "2022"
     assert not list(out.glob("示例部门0001*"))
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
     assert len(list(out.glob("示例部门000[02]*"))) == 4
+
+
+def test_one_locked_file_keeps_the_whole_department_as_it_was(demo_workspace, monkeypatch):
+    """Excel holds the .xlsx open: neither the .docx nor the .xlsx is replaced, so the
+    department never ends up with a new .docx beside an old .xlsx."""
+    first = build_into(demo_workspace)
+    before = {p: p.read_bytes() for r in first for p in r.outputs}
+    source = demo_workspace / "data" / "2022" / "广州市应急管理局.toml"
+    source.write_text(source.read_text(encoding="utf-8").replace("score = 19.54", "score = 18.54"),
+                      encoding="utf-8")
+    real_check = write.check_writable
+
+    def excel_has_it_open(target):
+        if target.suffix == ".xlsx":
+            raise PermissionError(13, "Permission denied", str(target))
+        real_check(target)
+
+    monkeypatch.setattr(write, "check_writable", excel_has_it_open)
+    [result] = build_into(demo_workspace)
+    assert not result.ok and "关闭" in result.findings[-1].message
+    assert {p: p.read_bytes() for p in before} == before
+    folder = next(iter(before)).parent
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_outputs_are_readable_by_colleagues(demo_workspace):
+    old = os.umask(0o022)
+    try:
+        [result] = build_into(demo_workspace)
+    finally:
+        os.umask(old)
+    for path in result.outputs:
+        assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_oversized_input_is_refused(tmp_path):
