@@ -91,6 +91,23 @@ def test_column_widths_follow_layout_proportions(demo_docx):
     assert widths[8] / widths[9] == pytest.approx(56 / 26, rel=0.1)
     assert widths[0] == widths[2]  # 一级指标 and 二级指标 alike
     assert widths[1] == widths[3] == widths[5]  # the three 分值 columns alike
+    # the text columns in layout.md's proportions 4 : 8 : 12 : 56 : 26 (一级, 三级, 解释,
+    # 未达标原因, 改进措施); the number columns are widened just enough for "0.5"/"19.54"
+    unit = widths[0] / 4
+    for column, chars in ((4, 8), (6, 12), (8, 56), (9, 26)):
+        assert widths[column] / unit == pytest.approx(chars, rel=0.2), column
+
+
+def test_goals_block_widths_follow_layout(demo_docx):
+    document, _ = open_docx(demo_docx)
+    top = next(t._tbl for t in document.tables if t.cell(0, 0).text == "部门基本情况")
+    indicator = next(t._tbl for t in document.tables if t.cell(0, 0).text == "一级指标")
+    grid = [int(c.get(qn("w:w"))) for c in top.tblGrid.findall(qn("w:gridCol"))]
+    ind = [int(c.get(qn("w:w"))) for c in indicator.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == sum(ind)  # one continuous width
+    assert grid[0] == ind[0] + ind[1]  # the label column lines up with 一级指标 + 分值
+    goals, completion = grid[1] + grid[2], sum(grid[3:])  # goals text spans 2, completion 5
+    assert goals / completion == pytest.approx(25 / 82, rel=0.1)
 
 
 def test_top_blocks(demo_docx):
@@ -114,7 +131,7 @@ def test_top_blocks(demo_docx):
 def test_budget_block_numbers(demo_docx):
     _, tables = open_docx(demo_docx)
     top = tables[0]
-    assert top[6][0].text == "年度部门预算情况"
+    assert top[6][0].text == "年度部\n门预算\n情况"  # wrapped as in the original
     assert top[6][1].text == "总预算\n（万元）"
     assert [c.text for c in top[7]][2:] == ["部门预算", "事业发展支出", "事业发展支出\n(按预算级次划分)"]
     assert [c.text for c in top[8]][2:] == [
@@ -122,7 +139,7 @@ def test_budget_block_numbers(demo_docx):
     assert [c.text for c in top[9]][1:] == [
         "39,481.84", "8,847.16", "20,593.52", "226.00", "10,001.16", "2,000.00", "8,001.16"]
     # The label and 总预算 cells are merged over the header levels.
-    assert vertical_spans(top, 0)[-1] == ("年度部门预算情况", 6, 4)
+    assert vertical_spans(top, 0)[-1] == ("年度部\n门预算\n情况", 6, 4)
     assert vertical_spans(top, 1)[-2:] == [("总预算\n（万元）", 6, 3), ("39,481.84", 9, 1)]
 
 

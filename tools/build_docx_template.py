@@ -119,7 +119,7 @@ def build_top_table(doc) -> None:
     put(t.cell(1, 6), "单位数：")
     put(t.cell(1, 7), "{{ department.units }}")
     # Goals block: rows 2-5
-    put(merge(t, 2, 0, 5, 0), "年度整体绩效目标")
+    put(merge(t, 2, 0, 5, 0), ["年度整体", "绩效目标"])  # the original's line breaks
     put(merge(t, 2, 1, 5, 2), [
         "{%p for goal in goals %}",
         "目标{{ goal.number }}：{{ goal.target }}",
@@ -134,7 +134,7 @@ def build_top_table(doc) -> None:
     put(merge(t, 4, 3, 4, 7), "未能完成原因")
     put(merge(t, 5, 3, 5, 7), "{{ unmet_reason }}", LEFT)
     # Budget block: rows 6-9
-    put(merge(t, 6, 0, 9, 0), "年度部门预算情况")
+    put(merge(t, 6, 0, 9, 0), ["年度部", "门预算", "情况"])
     put(merge(t, 6, 1, 8, 1), ["总预算", "（万元）"])
     put(merge(t, 6, 2, 6, 7), "年度预算资金类别")
     put(merge(t, 7, 2, 7, 3), "部门预算")
