@@ -2,34 +2,183 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from reportgen import __version__
+from reportgen.findings import describe_os_error
 
 CONTEXT = {"help_option_names": []}
 
-# click's own usage messages, in Chinese.
-_USAGE_WORDS = [
-    (re.compile(r"Missing option '([^']+)'(?: / '[^']+')*\.?"), r"缺少选项 \1。"),
-    (re.compile(r"No such option: (\S+)"), r"没有这个选项：\1"),
-    (re.compile(r"No such command '([^']+)'\.?"), r"没有这个命令：\1。"),
-    (re.compile(r"Invalid value for '([^']+)'(?: / '[^']+')*: '?([^']*?)'? is not a valid integer\.?"),
-     r"选项 \1 的值「\2」不是整数。"),
-    (re.compile(r"Invalid value for '([^']+)'(?: / '[^']+')*: (.*)"), r"选项 \1 的值不正确：\2"),
-    (re.compile(r"Option '([^']+)' requires an argument\.?"), r"选项 \1 需要一个值。"),
-    (re.compile(r"Missing argument '([^']+)'\.?"), r"缺少参数 \1。"),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"多余的参数：\1"),
+# Pieces of click's English messages (click 8.x: types.py, exceptions.py, parser.py, core.py).
+_REPR = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""  # a Python repr() of a str
+_HINTS = r"'[^']+'(?: / '[^']+')*(?: \(env var: '[^']*'\))?"  # "'--year' / '-y'" or "'文件'"
+_CJK_START = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“「]")
+
+
+def _text(value: str) -> str:
+    """A repr()'d value as the user typed it (click quotes values with !r)."""
+    try:
+        result = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value.strip("'\"")
+    return result if isinstance(result, str) else value
+
+
+def _names(values: str) -> str:
+    """"'toml', 'xlsx'" -> "toml、xlsx"."""
+    return "、".join(_text(m.group(0)) for m in re.finditer(_REPR, values)) or values
+
+
+def _first_hint(hints: str) -> str:
+    """"'--year' / '-y'" -> "--year" (the first, long name)."""
+    match = re.match(r"'([^']+)'", hints)
+    return match.group(1) if match else hints
+
+
+def _did_you_mean(text: str | None) -> str:
+    """click's " Did you mean '--jobs'?" / " (Did you mean one of: 'a', 'b'?)" in Chinese."""
+    if not text:
+        return "。"
+    match = re.fullmatch(r"\(?Did you mean(?: one of:)? (?P<names>.*?)\?\)?", text.strip(), re.DOTALL)
+    if not match:
+        return f"（“{text.strip()}”）。"
+    names = re.findall(_REPR, match.group("names"))
+    if len(names) > 1:
+        return f"，是不是要用其中之一：{_names(match.group('names'))}？"
+    return f"，是不是要用 {_names(match.group('names'))}？"
+
+
+def _range(text: str) -> str:
+    """click's range description (x>=1, x<5, 1<=x<=9…) in Chinese."""
+    lower = {">=": "至少为 {}", ">": "必须大于 {}"}
+    upper = {"<=": "最多为 {}", "<": "必须小于 {}"}
+    match = re.fullmatch(r"x(>=|>|<=|<)(.+)", text)
+    if match:
+        op, bound = match.groups()
+        return (lower.get(op) or upper[op]).format(bound)
+    match = re.fullmatch(r"(.+?)(<=|<)x(<=|<)(.+)", text)
+    if match:
+        low, lop, rop, high = match.groups()
+        if lop == rop == "<=":
+            return f"应在 {low} 到 {high} 之间"
+        return "，".join([lower[">" if lop == "<" else ">="].format(low), upper[rop].format(high)])
+    return f"“{text}”"
+
+
+_PATH_KINDS = {"File": "文件", "Directory": "文件夹", "Path": "路径"}
+_PATH_PROBLEMS = {
+    "does not exist": "不存在",
+    "is a file": "是一个文件，这里需要的是文件夹",
+    "is a directory": "是一个文件夹，这里需要的是文件",
+    "is not readable": "没有读取权限",
+    "is not writable": "没有写入权限",
+    "is not executable": "没有执行权限",
+}
+_NUMBER_KINDS = {"integer": "整数", "integer range": "整数", "float": "数字", "float range": "数字",
+                 "boolean": "有效的是/否值", "UUID": "有效的 UUID"}
+
+
+def _missing(m: re.Match) -> str:
+    kind = "选项" if m.group("kind") == "option" else "参数"
+    name = f" {_first_hint(m.group('hint'))}" if m.group("hint") else ""
+    rest = f"{_chinese(m.group('rest'))}" if m.group("rest") else ""
+    return f"缺少{kind}{name}。{rest}"
+
+
+def _invalid_value(m: re.Match) -> str:
+    hints = m.group("hint")
+    if hints is None:
+        lead = "值不正确"
+    else:
+        name = _first_hint(hints)
+        lead = f"{'选项' if name.startswith('-') else '参数'} {name} 的值不正确"
+    detail = m.group("detail").strip()
+    translated = _translate(detail)
+    if translated is not None:
+        return f"{lead}：{translated}"
+    if _CJK_START.match(detail):  # our own message (a callback's BadParameter)
+        return f"{lead}：{detail}"
+    return f"{lead}（“{detail}”）。"
+
+
+def _not_a_number(m: re.Match) -> str:
+    kind = m.group("type")
+    text = f"「{_text(m.group('value'))}」不是{_NUMBER_KINDS[kind]}"
+    if kind in ("integer", "integer range", "float", "float range") and not m.group("value").isascii():
+        text += "，请用阿拉伯数字填写"  # 二〇二二, ２０２２
+    if m.group("states"):
+        text += f"，可用：{'、'.join(s.strip() for s in m.group('states').split(',') if s.strip())}"
+    return text + "。"
+
+
+# click's own usage messages, in Chinese: (pattern matching the whole message, its translation).
+_USAGE_WORDS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
+    (re.compile(rf"Missing (?P<kind>option|argument|parameter)(?: (?P<hint>{_HINTS}))?\.(?: (?P<rest>.+))?",
+                re.DOTALL), _missing),
+    (re.compile(r"Missing parameter: (?P<name>\S+)"), lambda m: f"缺少参数 {m.group('name')}。"),
+    (re.compile(r"Missing command\.?"), lambda m: "缺少命令。"),
+    (re.compile(r"Choose from:\s*(?P<choices>.*)", re.DOTALL),
+     lambda m: f"可选：{'、'.join(c.strip() for c in m.group('choices').split(',') if c.strip())}。"),
+    (re.compile(rf"No such (?P<kind>option|command)(?: (?P<repr>{_REPR})\.?|: (?P<plain>\S+?)\.?)"
+                rf"(?: (?P<maybe>.+))?", re.DOTALL),
+     lambda m: (f"没有这个{'选项' if m.group('kind') == 'option' else '命令'}："
+                f"{_text(m.group('repr')) if m.group('repr') else m.group('plain')}"
+                f"{_did_you_mean(m.group('maybe'))}")),
+    (re.compile(rf"Invalid value(?: for (?P<hint>{_HINTS}))?: (?P<detail>.*)", re.DOTALL), _invalid_value),
+    (re.compile(rf"Option (?P<name>{_REPR}) requires an argument\.?"),
+     lambda m: f"选项 {_text(m.group('name'))} 后面需要一个值。"),
+    (re.compile(rf"Option (?P<name>{_REPR}) requires (?P<n>\d+) arguments\.?"),
+     lambda m: f"选项 {_text(m.group('name'))} 后面需要 {m.group('n')} 个值。"),
+    (re.compile(rf"Option (?P<name>{_REPR}) does not take a value\.?"),
+     lambda m: f"选项 {_text(m.group('name'))} 不需要值（不要写 = 及后面的内容）。"),
+    (re.compile(rf"Argument (?P<name>{_REPR}) takes (?P<n>\d+) values\.?"),
+     lambda m: f"参数 {_text(m.group('name'))} 需要 {m.group('n')} 个值。"),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)", re.DOTALL),
+     lambda m: f"多余的参数：{m.group('args')}（如果文件名或部门名中有空格，请用英文引号括起来）。"),
+    # The details of "Invalid value for …: <detail>".
+    (re.compile(rf"(?P<value>{_REPR}) is not a valid (?P<type>integer range|float range|integer|float|boolean|UUID)"
+                r"\.(?: Recognized values: (?P<states>.*))?", re.DOTALL), _not_a_number),
+    (re.compile(r"(?P<value>.+?) is not in the range (?P<range>\S+?)\.?"),
+     lambda m: f"「{m.group('value')}」不在允许的范围内（{_range(m.group('range'))}）。"),
+    (re.compile(rf"(?P<value>{_REPR}) is not one of (?P<choices>.*?)\.?", re.DOTALL),
+     lambda m: f"「{_text(m.group('value'))}」不是可选的值，可选：{_names(m.group('choices'))}。"),
+    (re.compile(rf"(?P<value>{_REPR}) is not (?P<choice>{_REPR})\.?"),
+     lambda m: f"「{_text(m.group('value'))}」不是可选的值，只能是：{_text(m.group('choice'))}。"),
+    (re.compile(rf"(?P<kind>File|Directory|Path) (?P<name>{_REPR}) "
+                rf"(?P<problem>{'|'.join(_PATH_PROBLEMS)})\.?"),
+     lambda m: (f"{_PATH_KINDS[m.group('kind')]}「{_text(m.group('name'))}」"
+                f"{_PATH_PROBLEMS[m.group('problem')]}。")),
+    (re.compile(rf"(?P<value>{_REPR}) does not match the formats? (?P<formats>.*?)\.?", re.DOTALL),
+     lambda m: f"「{_text(m.group('value'))}」的格式不对，应为：{_names(m.group('formats'))}。"),
+    (re.compile(r"(?:Takes )?(?P<n>\d+) values (?:are required, but|but) (?P<got>\d+) (?:was|were) given\.?"),
+     lambda m: f"需要 {m.group('n')} 个值，实际给了 {m.group('got')} 个。"),
 ]
 
 
+def _translate(message: str) -> str | None:
+    """click's English message in Chinese, or None for a message it does not know."""
+    for pattern, translate in _USAGE_WORDS:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return translate(match)
+    return None
+
+
 def _chinese(message: str) -> str:
-    for pattern, replacement in _USAGE_WORDS:
-        message = pattern.sub(replacement, message)
-    return message
+    """A usage message in Chinese; an unknown English one only as a quoted detail."""
+    translated = _translate(message)
+    if translated is not None:
+        return translated
+    if _CJK_START.match(message.strip()):  # already ours
+        return message
+    return f"命令行用法有误（“{message.strip()}”）。"
 
 
 class ChineseHelp:
@@ -53,14 +202,18 @@ class ChineseHelp:
 
 
 class Option(click.Option):
-    """Options whose help says 必填/默认 in its own words (click adds English tags)."""
+    """Options whose help says 必填/默认 in its own words: click's English tags ([required],
+    [default: …], [x>=1] for a range, [env var: …]) are left out."""
 
     def get_help_record(self, ctx):
         record = super().get_help_record(ctx)
         if record is None:
             return None
         names, text = record
-        return names, re.sub(r"\s*\[(required|default: [^\]]*)\]", "", text)
+        own = self.help or ""
+        if text.startswith(own):  # click appends its tags after the option's own help
+            return names, own
+        return names, re.sub(r"\s*\[(?:[^\[\]]|\[[^\]]*\])*\]\s*$", "", text)
 
 
 class Command(ChineseHelp, click.Command):
@@ -78,6 +231,17 @@ class Group(ChineseHelp, click.Group):
         super().__init__(*args, **kwargs)
 
 
+def _os_error_path(exc: OSError) -> str:
+    """The file an OSError is about; a hidden temporary file stands for its folder."""
+    name = exc.filename if exc.filename is not None else exc.filename2
+    if name is None:
+        return "文件"
+    path = Path(name.decode(errors="replace") if isinstance(name, bytes) else str(name))
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        return str(path.parent)
+    return str(path)
+
+
 def main() -> None:
     """Console entry point: runs the commands, printing every user error in Chinese."""
     try:
@@ -86,6 +250,9 @@ def main() -> None:
         click.echo("已取消。", err=True)
         sys.exit(1)
     except click.UsageError as exc:
+        if _is_no_args_help(exc):  # a bare `reportgen` or `reportgen templates`: the help
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage().replace("Usage:", "用法：", 1), err=True)
             click.echo(f"运行 “{exc.ctx.command_path} --help” 查看说明。", err=True)
@@ -94,7 +261,20 @@ def main() -> None:
     except click.ClickException as exc:
         click.echo(f"错误：{exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # `reportgen … | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        sys.exit(1)
+    except OSError as exc:  # a folder that is a file, no permission, disk full…
+        click.echo(f"错误：无法读写 {_os_error_path(exc)}：{describe_os_error(exc)}。", err=True)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_no_args_help(exc: click.UsageError) -> bool:
+    """click >= 8.2 raises NoArgsIsHelpError for a group run without a command (older
+    versions print the help themselves)."""
+    no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    return no_args is not None and isinstance(exc, no_args) and exc.ctx is not None
 
 
 @click.group(cls=Group, context_settings=CONTEXT, help="生成《部门整体支出绩效自评表》（Word/Excel）。")
@@ -123,12 +303,12 @@ def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
 @cli.command(help="按年度生成各部门的自评表。读取 data/<年度>/ 中的每个部门文件，"
                    "写入 output/<年度>/。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
-@click.option("--data", "data_dir", metavar="文件夹", type=click.Path(path_type=Path), default=Path("data"),
+@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path), default=Path("data"),
               help="数据文件夹，默认 data。")
-@click.option("--templates", "templates_dir", metavar="文件夹", type=click.Path(path_type=Path),
+@click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
               default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
-@click.option("--output", "out_dir", metavar="文件夹", type=click.Path(path_type=Path), default=Path("output"),
-              help="输出文件夹，默认 output。")
+@click.option("--output", "out_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=Path("output"), help="输出文件夹，默认 output。")
 @click.option("--format", "-f", "formats", cls=Option, metavar="格式", default=None, callback=_output_formats,
               help="生成哪些格式：docx（Word）、xlsx（Excel）、pdf（由 Word 文件转换，需要 LibreOffice），"
                    "多个用逗号分隔，默认 docx,xlsx。")
@@ -177,10 +357,14 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats
             raise click.ClickException(str(exc)) from None
     if outcome.summary_path:
         click.echo(f"已生成汇总表：{outcome.summary_path}")
+    if outcome.summary_error:
+        click.echo(f"错误：{outcome.summary_error}", err=True)
     total, failed = len(outcome.results), outcome.failed
-    if failed:
-        click.echo(f"\n共 {total} 个部门，已生成 {total - len(failed)} 个，{len(failed)} 个未生成：", err=True)
-        click.echo(_failure_table(failed), err=True)
+    if failed or outcome.summary_error:
+        if failed:
+            click.echo(f"\n共 {total} 个部门，已生成 {total - len(failed)} 个，{len(failed)} 个未生成：",
+                       err=True)
+            click.echo(_failure_table(failed), err=True)
         sys.exit(1)
     click.echo(f"共 {total} 个部门，全部生成。")
 

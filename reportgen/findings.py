@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Level = Literal["error", "warning"]
@@ -52,6 +53,13 @@ _OS_ERRORS = {
 
 
 def describe_os_error(exc: OSError) -> str:
-    """A file-system error in Chinese (the English strerror only as a quoted detail)."""
+    """A file-system error in Chinese by its errno (the English strerror only quoted)."""
+    name = exc.filename
+    if exc.errno == errno.EEXIST and name is not None and Path(name).is_file():
+        return "已有同名的文件，这里需要的是文件夹"  # mkdir where a file is in the way
+    if exc.errno == errno.ENOTDIR and name is not None:
+        blocker = next((p for p in Path(name).parents if p.is_file()), None)
+        if blocker is not None:
+            return f"路径中有同名文件：{blocker} 是一个文件，不是文件夹"
     known = _OS_ERRORS.get(exc.errno) if exc.errno is not None else None
     return known or f"系统提示“{exc.strerror or exc}”"

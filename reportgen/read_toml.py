@@ -12,7 +12,7 @@ from reportgen.model import KeyPath, RawInput, key_name
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
 def decode_utf8(raw: bytes, where: str) -> str:
@@ -69,17 +69,105 @@ class TomlLocator:
         return f"{self.name}{at} 键 {key_name(path)}"
 
 
+_QUOTES = "英文双引号 \"（不能用中文引号“”）"
+_DUPLICATE = "同一个键或表重复出现：请删除重复的一项（或改正其中一个的名称）。"
+_NEWLINE_IN_TEXT = ("文字没有在这一行内结束：单行文字必须在同一行内用" + _QUOTES + "结束；"
+                    "多行文字请用三个双引号 \"\"\"…\"\"\" 括起来。")
+_BACKSLASH = ("文字中的反斜杠 \\ 后面不是有效的转义：要写反斜杠本身，请写成两个 \\\\（如 C:\\\\数据），"
+              "或把整段文字改用英文单引号 '…' 括起来（单引号中的 \\ 原样保留）。")
+
+# tomllib's messages (Lib/tomllib/_parser.py): what each means and how to fix it.
+_TOML_MESSAGES: list[tuple[re.Pattern, str]] = [(re.compile(pattern), meaning) for pattern, meaning in [
+    (r"Cannot overwrite a value|Cannot declare .+ twice|Cannot redefine namespace .+"
+     r"|Cannot mutate immutable namespace .+|Duplicate inline table key .+", _DUPLICATE),
+    (r"Expected '=' after a key in a key/value pair",
+     "键的后面缺少等号：每一项应写成 键 = 值。请检查是否用了全角等号“＝”（应为半角 =），"
+     "引号是否用了中文引号“”（必须是英文双引号 \"），以及键名中是否有空格。"),
+    (r"Invalid value",
+     "值的写法不对：文字要用" + _QUOTES + "括起来，如 \"广州市\"；数字不加引号，如 95 或 12.5"
+     "（不能用全角数字）；是/否写 true 或 false。"),
+    (r"Invalid statement",
+     "这一行无法识别：每行应是 键 = 值、[表名] 或以 # 开头的注释。常见原因：行首有全角空格、"
+     "用了中文标点，或中文键名没有用英文双引号括起来。"),
+    (r"Invalid initial character for a key part",
+     "键名的写法不对：键名只能由英文字母、数字、_ 和 - 组成，其他文字要用英文双引号括起来，"
+     "等号前面不能为空；表名写成 [表名]。"),
+    (r"Expected newline or end of document after a statement",
+     "这一项的值后面还有多余的内容：一行只能写一个 键 = 值。数字中不能有逗号、空格或单位"
+     "（写 12.5，不写 12,5 或 12.5万元）；文字要整个放在" + _QUOTES + "内；注释要以 # 开头。"),
+    (r"Unterminated string",
+     "文字的引号没有结束：请在文字末尾补上" + _QUOTES + "。多行文字请用三个双引号 \"\"\"…\"\"\" 括起来。"),
+    (r"""Expected "'"|Expected "'''\"""",
+     "单引号文字没有结束：请在文字末尾补上英文单引号 '（多行文字用三个单引号 '''…''' 括起来）。"),
+    (r"(?:Illegal|Found invalid) character '\\n'", _NEWLINE_IN_TEXT),
+    (r"(?:Illegal|Found invalid) character .+",
+     "这里有看不见的控制字符（多为从其他软件复制时带进来的），请删除后重新输入这几个字。"),
+    (r"Unclosed array",
+     "方括号 [ ] 中的列表没有正确结束：各项之间要用英文逗号 , 分隔（不能用中文逗号“，”），末尾要有 ]。"),
+    (r"Unclosed inline table",
+     "花括号 { } 没有正确结束：其中各项用英文逗号 , 分隔，全部写在同一行内，末尾要有 }。"),
+    (r"Expected '\]' at the end of a table declaration",
+     "表头的方括号没有结束：应写成 [表名]，请补上半角的 ]（不能用全角的 ］），后面只能跟 # 注释。"),
+    (r"Expected '\]\]' at the end of an array declaration",
+     "表头的方括号没有结束：应写成 [[表名]]，请补上半角的 ]]（不能用全角的 ］），后面只能跟 # 注释。"),
+    (r"Unescaped '\\' in a string|Invalid hex value|Escaped character is not a Unicode scalar value",
+     _BACKSLASH),
+    (r"Invalid date or datetime",
+     "日期或时间的写法不对：日期写成 2022-12-31（年-月-日，月和日各两位，且要是真实存在的日期）；"
+     "如果这是文字，请用" + _QUOTES + "括起来。"),
+]]
+
+# Characters that look right to a clerk but are not TOML syntax.
+_LOOKALIKES = {
+    "\u3000": "全角空格（请改成半角空格或删除）",
+    "“": "中文引号 “（请改成英文双引号 \"）",
+    "”": "中文引号 ”（请改成英文双引号 \"）",
+    "‘": "中文单引号 ‘（请改成英文引号）",
+    "’": "中文单引号 ’（请改成英文引号）",
+    "＝": "全角等号“＝”（请改成半角 =）",
+    "，": "中文逗号“，”（请改成英文逗号 ,）",
+    "：": "中文冒号“：”（键和值之间用半角 =）",
+    "［": "全角方括号“［”（请改成半角 [）",
+    "］": "全角方括号“］”（请改成半角 ]）",
+    "＃": "全角井号“＃”（注释请用半角 #）",
+    "\u00a0": "不换行空格（多为从网页或 Word 复制而来，请改成普通空格）",
+    "\u200b": "看不见的零宽空格（请删除）",
+    "\ufeff": "看不见的 BOM 字符（请删除）",
+}
+_UNCLOSED = re.compile(r"Unterminated string|(?:Illegal|Found invalid) character '\\n'")
+
+
+def toml_error(message: str, text: str) -> tuple[str, str]:
+    """tomllib's English message -> (" 第N行第M列", a Chinese explanation with the fix)."""
+    position = _TOML_POSITION.search(message)
+    detail = _TOML_POSITION.sub("", message).strip()
+    explanation = next((meaning for pattern, meaning in _TOML_MESSAGES if pattern.fullmatch(detail)), None)
+    if explanation is None:
+        explanation = (f"无法识别的写法（解析器提示“{detail}”）。"
+                       "请检查引号是否成对、等号两边、方括号是否完整。")
+    if position is None:
+        return "", f"TOML 格式错误：{explanation}"
+    lines = text.replace("\r\n", "\n").split("\n")
+    if position.group(1) is None:  # "at end of document": the last line
+        last = len(text.replace("\r\n", "\n").rstrip("\n").split("\n"))
+        return f" 第{last}行（文件末尾）", f"TOML 格式错误：{explanation}"
+    line, column = int(position.group(1)), int(position.group(2))
+    row = lines[line - 1] if line <= len(lines) else ""
+    char = row[column - 1] if column <= len(row) else None
+    if char in _LOOKALIKES:
+        explanation += f"出错的位置是{_LOOKALIKES[char]}。"
+    elif char is not None and "０" <= char <= "９":
+        explanation += f"出错的位置是全角数字“{char}”（请改成半角数字 0-9）。"
+    elif _UNCLOSED.fullmatch(detail) and ("”" in row or "“" in row):
+        explanation += "这一行用了中文引号“”，文字两端的引号必须是英文双引号 \"。"
+    return f" 第{line}行第{column}列", f"TOML 格式错误：{explanation}"
+
+
 def read_toml(path: Path) -> RawInput:
     text = decode_utf8(path.read_bytes(), path.name)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        position = _TOML_POSITION.search(message)
-        at = f" 第{position.group(1)}行第{position.group(2)}列" if position else ""
-        detail = _TOML_POSITION.sub("", message).strip()
-        raise InputError([error(
-            f"{path.name}{at}",
-            f"TOML 格式错误（{detail}）。请检查引号是否成对、等号两边、方括号是否完整。",
-        )]) from None
+        at, message = toml_error(str(exc), text)
+        raise InputError([error(f"{path.name}{at}", message)]) from None
     return RawInput(data=data, source=path, locate=TomlLocator(path, text), findings=[])
