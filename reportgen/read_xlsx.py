@@ -4,12 +4,20 @@ Sheets and columns are matched by their header text (column order is free, extra
 columns and sheets are ignored). Every value keeps the cell it came from, so a message
 can say ``广州市应急管理局.xlsx 指标评分!F12``. Blank cells are left out of the data
 (as an absent TOML key), so validation reports them as missing where they are required.
+
+Every cell of a merged range below the header row reads as the range's top-left cell
+(a clerk who copies the form's look merges 一级指标 A2:A4); its location is still the
+cell itself. Formulas are read as their saved results; a formula without one (written
+by openpyxl and some other tools, never by Excel or WPS) is an error, not a blank.
 """
 
 from __future__ import annotations
 
 import difflib
+import posixpath
+import re
 import warnings
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,6 +61,74 @@ def cell_value(cell) -> Any:
     return value
 
 
+UNCALCULATED = ("单元格中是公式，但没有保存计算结果：请用 Excel 或 WPS 打开此文件后保存一次"
+                "（或把公式改为数值）。")
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _coordinates(sheet_data):
+    """(coordinate, c element) of the cells of a sheetData element (rows and cells without
+    r follow the previous one, as in openpyxl's reader)."""
+    from openpyxl.utils import coordinate_to_tuple, get_column_letter
+
+    row_number = 0
+    for row in sheet_data.iterchildren("{*}row"):
+        row_number = int(row.get("r")) if row.get("r") else row_number + 1
+        column = 0
+        for cell in row.iterchildren("{*}c"):
+            ref = cell.get("r")
+            column = coordinate_to_tuple(ref)[1] if ref else column + 1
+            yield ref or f"{get_column_letter(column)}{row_number}", cell
+
+
+def uncalculated_formulas(path: Path) -> dict[str, set[str]]:
+    """{sheet name: coordinates of its cells that hold a formula but no saved result}, which
+    openpyxl reads as blank cells. A formula whose saved result is empty text (t="str"
+    with an empty <v>, as Excel writes =IF(…,"",…)) has a result and is not listed."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False)
+    found: dict[str, set[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            def part(name: str):
+                return etree.fromstring(archive.read(name), parser)
+
+            def target(source: str, relative: str) -> str:
+                if relative.startswith("/"):
+                    return relative[1:]
+                return posixpath.normpath(posixpath.join(posixpath.dirname(source), relative))
+
+            def relationships(source: str) -> dict[str, Any]:
+                folder, name = posixpath.split(source)
+                rels = posixpath.join(folder, "_rels", name + ".rels")
+                return {r.get("Id"): r for r in part(rels).iterchildren("{*}Relationship")}
+
+            workbook = next(target("", r.get("Target")) for r in relationships("").values()
+                            if r.get("Type") == _OFFICE_DOCUMENT)
+            rels = relationships(workbook)
+            for sheet in part(workbook).iter("{*}sheet"):
+                rel = rels.get(sheet.get(_R_ID))
+                if rel is None or not rel.get("Type", "").endswith("/worksheet"):
+                    continue
+                name = target(workbook, rel.get("Target"))
+                data = archive.read(name)
+                if not _FORMULA_ELEMENT.search(data):  # most files: no formula at all
+                    continue
+                sheet_data = part(name).find("{*}sheetData")
+                for coordinate, cell in _coordinates(sheet_data if sheet_data is not None else ()):
+                    if cell.find("{*}f") is None:
+                        continue
+                    value = cell.find("{*}v")
+                    if value is None or (not value.text and cell.get("t") not in ("str", "inlineStr")):
+                        found.setdefault(sheet.get("name"), set()).add(coordinate)
+    except (KeyError, StopIteration, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return found  # an unusual package: openpyxl read it; report nothing more
+    return found
+
+
 class XlsxLocator:
     """Names the cell of a key path, e.g. ('indicators', 3, 'score') -> '… 指标评分!F5'."""
 
@@ -82,6 +158,48 @@ class _Reader:
         self.findings: list[Finding] = []
         self.data: dict[str, Any] = {}
         self.sheets = {"".join(str(name).split()): name for name in workbook.sheetnames}
+        self._merged: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
+        self._uncalculated: dict[str, set[str]] | None = None  # read when first needed
+        self._reported: set[tuple[str, str]] = set()
+
+    # -- cells ---------------------------------------------------------------------------
+    def merged(self, sheet) -> dict[tuple[int, int], tuple[int, int]]:
+        """(row, column) -> (row, column) of the top-left cell, for each cell of a merged
+        range below the header row."""
+        found = self._merged.get(sheet.title)
+        if found is None:
+            found = {}
+            for merge in sheet.merged_cells.ranges:
+                if merge.min_row < 2:
+                    continue
+                top_left = (merge.min_row, merge.min_col)
+                for row in range(merge.min_row, merge.max_row + 1):
+                    for column in range(merge.min_col, merge.max_col + 1):
+                        found[(row, column)] = top_left
+            self._merged[sheet.title] = found
+        return found
+
+    def uncalculated(self, sheet, cell) -> bool:
+        """Whether a cell that reads as blank holds a formula without a saved result. The
+        package is looked at only when a blank cell is first asked about."""
+        if cell.value is not None:
+            return False
+        if self._uncalculated is None:
+            self._uncalculated = uncalculated_formulas(self.path)
+        return cell.coordinate in self._uncalculated.get(sheet.title, ())
+
+    def value(self, sheet, cell) -> Any:
+        """A cell's value for the data (see cell_value): in a merged range, the value of its
+        top-left cell. A formula without a saved result is reported (once) and reads as None."""
+        origin = self.merged(sheet).get((cell.row, cell.column))
+        if origin is not None and origin != (cell.row, cell.column):
+            cell = sheet.cell(row=origin[0], column=origin[1])
+        value = cell_value(cell)
+        if value is None and self.uncalculated(sheet, cell):
+            if (sheet.title, cell.coordinate) not in self._reported:
+                self._reported.add((sheet.title, cell.coordinate))
+                self.findings.append(error(f"{self.path.name} {sheet.title}!{cell.coordinate}", UNCALCULATED))
+        return value
 
     # -- structure -----------------------------------------------------------------------
     def sheet(self, title: str, *, required: bool = True):
@@ -133,10 +251,13 @@ class _Reader:
 
     def rows(self, sheet, columns: dict[str, int], skip: tuple[str, ...] = ()):
         """(row number, {header: cell}) of the non-blank data rows, top to bottom.
-        A row counts when a wanted column other than those in skip holds something."""
+        A row counts when a wanted cell other than those in skip holds something itself (not
+        only by a merged range over it), or a formula without a saved result."""
         for number in range(2, sheet.max_row + 1):
             cells = {h: sheet.cell(row=number, column=c) for h, c in columns.items()}
-            if any(cell_value(cell) is not None for h, cell in cells.items() if h not in skip):
+            own = [cell for h, cell in cells.items() if h not in skip]
+            if any(cell_value(cell) is not None for cell in own) or \
+                    any(self.uncalculated(sheet, cell) for cell in own):
                 yield number, cells
 
     # -- sheets --------------------------------------------------------------------------
@@ -164,7 +285,7 @@ class _Reader:
                 seen.add(item)
                 path = schema.BASIC_ROWS[item]
                 self.locate.places[path] = place
-                value = cell_value(cells[schema.BASIC_VALUE])
+                value = self.value(sheet, cells[schema.BASIC_VALUE])
                 if value is not None:
                     node = self.data
                     for part in path[:-1]:
@@ -198,7 +319,7 @@ class _Reader:
         for column in schema.BUDGET_COLUMNS:
             col = columns[column.header]
             self.locate.places[("budget", column.key)] = self.place(sheet, number, col)
-            value = cell_value(sheet.cell(row=number, column=col))
+            value = self.value(sheet, sheet.cell(row=number, column=col))
             if value is not None:
                 budget[column.key] = value
         self.data["budget"] = budget
@@ -225,7 +346,7 @@ class _Reader:
                     continue
                 cell = cells[column.header]
                 self.locate.places[(key, index, column.key)] = f"{sheet.title}!{cell.coordinate}"
-                value = cell_value(cell)
+                value = self.value(sheet, cell)
                 if value is None:
                     continue
                 if column.key == "completion" and isinstance(value, str):

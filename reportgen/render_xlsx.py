@@ -14,7 +14,10 @@ Template language (the same context as the .docx template, see reportgen.context
   styles and horizontal merges), the two marker rows are dropped;
 - in a loop over ``rows``, the cells showing the fields of context.MERGED_FIELDS are
   merged over the rows of one 一级/二级/三级指标, as in the .docx;
-- a template merge that spans a loop is stretched over all rows drawn for it.
+- a template merge that spans a loop is stretched over all rows drawn for it;
+- the page header and footer (页眉/页脚, all six of them) are rendered as text, each value
+  escaped for their codes (``&`` -> ``&&``); in the cells of the other sheets, tags are
+  rendered as in the first sheet's cells (no row loops there; formulas are kept).
 
 Excel and LibreOffice do not fit row heights to wrapped text in merged cells, so the
 heights are estimated here from the text, the font size and the column widths. A row
@@ -26,7 +29,8 @@ widths and page setup, lxml its package. A form is then laid out from that and w
 directly: the sheet's rows (text as inline strings, never formulas; numbers as numbers),
 each cell with the style id of its template cell, the merges, the manual page breaks and
 the print area and titles go into the template's own sheet and workbook XML; styles,
-theme, properties and any other sheets are copied byte for byte. (Loading and saving the
+theme, properties and any other sheets are copied byte for byte (a sheet with tags gets
+only its tagged cells and header/footer texts replaced). (Loading and saving the
 template with openpyxl for every form took 9/10 of the time.) Text that starts like a
 formula (= + - @) gets a copy of its cell style with quotePrefix, added to styles.xml.
 """
@@ -227,6 +231,39 @@ def jinja_environment() -> jinja2.Environment:
     env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
     env.filters.update(FILTERS)
     return env
+
+
+def _header_footer_value(value: Any) -> str:
+    """A value in a page header/footer, where & starts a code (&P page, &"font"…)."""
+    return str(value).replace("&", "&&")
+
+
+@lru_cache(maxsize=1)
+def header_footer_environment() -> jinja2.Environment:
+    """As jinja_environment, with every value written escaped for the header/footer codes."""
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined,
+                             finalize=_header_footer_value)
+    env.filters.update(FILTERS)
+    return env
+
+
+@lru_cache(maxsize=64)
+def _compiled_header_footer(source: str):
+    return header_footer_environment().from_string(source)
+
+
+def header_footer_text(source: str, context: dict[str, Any], where: str) -> str:
+    """A page header/footer string of the template, rendered."""
+    try:
+        text = _compiled_header_footer(source).render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"Excel 模板中{where}的标记无法生成：{exc}。"
+                            f"请检查变量名和 {{{{ }}}}、{{% %}} 是否成对。") from None
+    return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def has_tags(text: Any) -> bool:
+    return isinstance(text, str) and any(mark in text for mark in ("{{", "{%", "{#"))
 
 
 # A tag that only names a value (``{{ row.level1 }}``): looked up directly, with Jinja's own
@@ -596,6 +633,8 @@ class PreparedTemplate:
     sheet_part: str
     sheet_slots: list[str]  # the sheet XML: fixed text and slot names, alternating
     sheet_prefix: str  # the prefix of the spreadsheetml namespace there ("" or "x:")
+    sheet_texts: dict[str, tuple[str, str]]  # header/footer slot -> (where, template text)
+    others: list[OtherSheet]  # the other sheets with tags
     workbook_part: str
     workbook_slots: list[str]
     workbook_prefix: str
@@ -624,10 +663,9 @@ class PreparedTemplate:
         return self._styles_with[xfs]
 
 
-def _xf_ids(sheet_data) -> dict[tuple[int, int], int]:
-    """(row, column) -> the s attribute of each cell of a sheetData element (rows and
-    cells without r follow the previous one, as in openpyxl's reader)."""
-    ids: dict[tuple[int, int], int] = {}
+def _sheet_cells(sheet_data):
+    """((row, column), c element) of each cell of a sheetData element (rows and cells
+    without r follow the previous one, as in openpyxl's reader)."""
     row_number = 0
     for row in sheet_data:
         if _local(row) != "row":
@@ -639,8 +677,111 @@ def _xf_ids(sheet_data) -> dict[tuple[int, int], int]:
                 continue
             ref = cell.get("r")
             column = _column_number(re.sub(r"\d", "", ref)) if ref else column + 1
-            ids[(row_number, column)] = int(cell.get("s") or 0)
-    return ids
+            yield (row_number, column), cell
+
+
+def _xf_ids(sheet_data) -> dict[tuple[int, int], int]:
+    """(row, column) -> the s attribute of each cell of a sheetData element."""
+    return {place: int(cell.get("s") or 0) for place, cell in _sheet_cells(sheet_data)}
+
+
+# The page header/footer texts of a sheet (CT_HeaderFooter's elements), as the guide names them.
+HEADER_FOOTER = {"oddHeader": "页眉", "oddFooter": "页脚", "evenHeader": "偶数页页眉",
+                 "evenFooter": "偶数页页脚", "firstHeader": "首页页眉", "firstFooter": "首页页脚"}
+
+
+def _header_footer_elements(root):
+    """(label, element) of the header/footer texts of a sheet's XML root."""
+    ns = etree.QName(root).namespace
+    for header_footer in root.iterchildren(f"{{{ns}}}headerFooter"):
+        for element in header_footer:
+            if _local(element) in HEADER_FOOTER:
+                yield HEADER_FOOTER[_local(element)], element
+
+
+def _header_footer_slots(root, title: str) -> dict[str, tuple[str, str]]:
+    """Put a slot for the text of each header/footer with tags; slot -> (where, text)."""
+    slots: dict[str, tuple[str, str]] = {}
+    for label, element in _header_footer_elements(root):
+        text = element.text or ""
+        if has_tags(text):
+            name = f"headerFooter{len(slots)}"
+            slots[name] = (f"工作表「{title}」{label}", text)
+            element.text = None
+            for child in list(element):
+                element.remove(child)
+            element.append(etree.Comment(f"reportgen:{name}"))
+    return slots
+
+
+@dataclass
+class OtherCell:
+    """A tagged cell of a sheet other than the first (rendered like a cell of the first)."""
+
+    slot: str
+    ref: str
+    xf: int
+    source: str
+    where: str
+
+
+@dataclass
+class OtherSheet:
+    """A sheet other than the first whose cells or header/footer have tags."""
+
+    part: str
+    slots: list[str]  # its XML: fixed text and slot names, alternating
+    prefix: str  # the prefix of the spreadsheetml namespace there
+    cells: list[OtherCell]
+    texts: dict[str, tuple[str, str]]  # header/footer slot -> (where, template text)
+
+
+def _worksheet_parts(package: _Package, workbook_part: str) -> list[tuple[int, str, str]]:
+    """(index in <sheets>, name, part) of each worksheet, in the workbook's order."""
+    workbook = package.tree(workbook_part).getroot()
+    main = etree.QName(workbook).namespace
+    targets = {r.get("Id"): (r.get("Type"), _part_name(workbook_part, r.get("Target")))
+               for r in package.relationships(workbook_part)}
+    sheets = workbook.find(f"{{{main}}}sheets")
+    return [(index, s.get("name"), targets[s.get(f"{{{_DOC_REL_NS}}}id")][1]) for index, s in enumerate(sheets)
+            if targets.get(s.get(f"{{{_DOC_REL_NS}}}id"), ("",))[0] == _REL_TYPE + "worksheet"]
+
+
+def _workbook_part(package: _Package) -> str:
+    return next(_part_name("", r.get("Target")) for r in package.tree("_rels/.rels").getroot()
+                if r.get("Type") == _REL_TYPE + "officeDocument")
+
+
+def header_footer_texts(template: Path) -> dict[str, list[tuple[str, str]]]:
+    """{sheet name: [(label, text) of its header/footer texts]} of a template's worksheets
+    (for reportgen.template_check)."""
+    package = _Package(template.read_bytes())
+    return {name: [(label, element.text or "") for label, element in
+                   _header_footer_elements(package.tree(part).getroot())]
+            for _, name, part in _worksheet_parts(package, _workbook_part(package))}
+
+
+def _other_sheet(package: _Package, part: str, ws) -> OtherSheet | None:
+    """The slots of a sheet other than the first, or None when it has no tags."""
+    tagged = {(cell.row, cell.column): cell.value for cell in ws._cells.values()
+              if cell.data_type != "f" and has_tags(cell.value)}
+    tree = package.tree(part)
+    root = tree.getroot()
+    texts = _header_footer_slots(root, ws.title)
+    cells: list[OtherCell] = []
+    sheet_data = root.find(f"{{{etree.QName(root).namespace}}}sheetData")
+    for (row, column), element in list(_sheet_cells(sheet_data if sheet_data is not None else ())):
+        if (row, column) not in tagged:
+            continue
+        ref = f"{_column_letter(column)}{row}"
+        cell = OtherCell(f"cell{len(cells)}", ref, int(element.get("s") or 0), tagged[(row, column)],
+                         f"{ws.title}!{ref}")
+        element.getparent().replace(element, etree.Comment(f"reportgen:{cell.slot}"))
+        cells.append(cell)
+    if not cells and not texts:
+        return None
+    return OtherSheet(part, _slots(tree, package.declared(part)),
+                      f"{root.prefix}:" if root.prefix else "", cells, texts)
 
 
 def prepare(template: Path) -> PreparedTemplate:
@@ -655,18 +796,14 @@ def prepare(template: Path) -> PreparedTemplate:
     ws = wb.worksheets[0]
 
     # The workbook part, and the sheet openpyxl calls worksheets[0].
-    root_rels = package.tree("_rels/.rels").getroot()
-    workbook_part = next(_part_name("", r.get("Target")) for r in root_rels
-                         if r.get("Type") == _REL_TYPE + "officeDocument")
+    workbook_part = _workbook_part(package)
     workbook = package.tree(workbook_part)
     wb_root = workbook.getroot()
     main = etree.QName(wb_root).namespace
     targets = {r.get("Id"): (r.get("Type"), _part_name(workbook_part, r.get("Target")))
                for r in package.relationships(workbook_part)}
-    sheets = wb_root.find(f"{{{main}}}sheets")
-    sheet_index, sheet_part = next(
-        (index, targets[s.get(f"{{{_DOC_REL_NS}}}id")][1]) for index, s in enumerate(sheets)
-        if targets.get(s.get(f"{{{_DOC_REL_NS}}}id"), ("",))[0] == _REL_TYPE + "worksheet")
+    worksheets = _worksheet_parts(package, workbook_part)
+    sheet_index, _, sheet_part = worksheets[0]
     styles_part = next((target for kind, target in targets.values() if kind == _REL_TYPE + "styles"), None)
     package.drop_relationships(workbook_part, lambda r: r.get("Type") not in _DROPPED_FROM_WORKBOOK)
 
@@ -691,6 +828,10 @@ def prepare(template: Path) -> PreparedTemplate:
     _insert_slot(root, "sheetData", sheet_data, [])
     _insert_slot(root, "mergeCells", root.find(f"{{{ns}}}mergeCells"), _AFTER_MERGE_CELLS)
     _insert_slot(root, "rowBreaks", root.find(f"{{{ns}}}rowBreaks"), _AFTER_ROW_BREAKS)
+    sheet_texts = _header_footer_slots(root, ws.title)
+    # The other sheets with tags in their cells or header/footer.
+    others = [other for _, name, part in worksheets[1:] if name in wb.sheetnames
+              and (other := _other_sheet(package, part, wb[name])) is not None]
 
     # The workbook: print ranges of the sheet go to a slot; the sheet is the active one.
     names = wb_root.find(f"{{{main}}}definedNames")
@@ -724,7 +865,8 @@ def prepare(template: Path) -> PreparedTemplate:
                 sheet.widths[column] = dimension.width
     area_cols = _area_columns(ws.print_area) or (1, ws.max_column)
     order = sorted(package.parts, key=lambda n: n != "[Content_Types].xml")  # stable
-    rendered = [name for name in order if name in (sheet_part, workbook_part, styles_part)]
+    rendered = [name for name in order
+                if name in (sheet_part, workbook_part, styles_part, *(o.part for o in others))]
     static = io.BytesIO()
     with zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in order:
@@ -738,6 +880,7 @@ def prepare(template: Path) -> PreparedTemplate:
         quoted_title="'" + ws.title.replace("'", "''") + "'", sheet_index=sheet_index,
         static_zip=static.getvalue(), rendered_parts=rendered,
         sheet_part=sheet_part, sheet_slots=_slots(sheet_tree, package.declared(sheet_part)),
+        sheet_texts=sheet_texts, others=others,
         sheet_prefix=f"{root.prefix}:" if root.prefix else "",
         workbook_part=workbook_part, workbook_slots=_slots(workbook, package.declared(workbook_part)),
         workbook_prefix=f"{wb_root.prefix}:" if wb_root.prefix else "",
@@ -778,13 +921,20 @@ def render_xlsx(evaluation: Evaluation, template: Path) -> bytes:
     if form.title_rows and form.title_rows[0] in placed and form.title_rows[1] in placed:
         titles = (placed[form.title_rows[0]][0], placed[form.title_rows[1]][-1])
     breaks = page_breaks(heights, keep, form.capacity, titles) if form.capacity else []
-    return _write(form, out, merges, heights, titles, breaks)
+    texts = {name: header_footer_text(source, context, where)
+             for name, (where, source) in form.sheet_texts.items()}
+    others = [([(cell, _store(_cell_value(cell.source, context, cell.where))) for cell in other.cells],
+               {name: header_footer_text(source, context, where) for name, (where, source) in other.texts.items()})
+              for other in form.others]
+    return _write(form, out, merges, heights, titles, breaks, texts, others)
 
 
 def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[float],
-           titles: tuple[int, int] | None, breaks: list[int]) -> bytes:
+           titles: tuple[int, int] | None, breaks: list[int], texts: dict[str, str],
+           others: list[tuple[list[tuple[OtherCell, Any]], dict[str, str]]]) -> bytes:
     """The package: the template's parts, with the sheet's rows, merges and page breaks,
-    the workbook's print ranges and (when some text starts like a formula) styles."""
+    the workbook's print ranges and (when some text starts like a formula) styles; texts:
+    the sheet's header/footer slots; others: the values of form.others' cells."""
     # (row, column) -> (style, value): every row's template cells, then each merged range
     # filled with its top-left cell's style (as Excel stores a merged cell with borders).
     # A style -1 - xf stands for xf with quotePrefix (the text stays text when edited).
@@ -803,6 +953,14 @@ def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[floa
                     quoted.add(xf)
                     xf = -1 - xf
             line[cell.column] = (xf, value)
+    for values, _ in others:
+        for cell, value in values:
+            if isinstance(value, str) and _NOT_XML.search(value):
+                raise ValueError("All strings must be XML compatible: Unicode or ASCII, "
+                                 "no NULL bytes or control characters")
+            if isinstance(value, str) and value.startswith(_FORMULA_START) \
+                    and cell.xf not in form.quote_prefixed:
+                quoted.add(cell.xf)
     for r1, c1, r2, c2 in merges:
         style = grid[r1 - 1].get(c1, (0, None))[0]
         for r in range(r1, r2 + 1):
@@ -841,7 +999,8 @@ def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[floa
                 append(f'<{p}c r="{letter(column)}{number}"{style} t="n"><{p}v>{_number(value)}</{p}v></{p}c>')
         append(f"</{p}row>")
     append(f"</{p}sheetData>")
-    slots = {"sheetData": "".join(xml), "mergeCells": "", "rowBreaks": ""}
+    slots = {"sheetData": "".join(xml), "mergeCells": "", "rowBreaks": "",
+             **{name: _escape(text) for name, text in texts.items()}}
     slots["dimension"] = (f'<{p}dimension ref="{letter(min(columns))}1:{letter(max(columns))}{len(out)}"/>'
                           if columns else f'<{p}dimension ref="A1:A1"/>')
     if merges:
@@ -854,6 +1013,14 @@ def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[floa
                               + "".join(f'<{p}brk id="{b}" min="0" max="16383" man="1"/>' for b in breaks)
                               + f"</{p}rowBreaks>")
     parts[form.sheet_part] = _fill(form.sheet_slots, slots)
+    for other, (values, other_texts) in zip(form.others, others, strict=True):
+        other_slots = {name: _escape(text) for name, text in other_texts.items()}
+        for cell, value in values:
+            xf = cell.xf
+            if isinstance(value, str) and value.startswith(_FORMULA_START):
+                xf = variants.get(xf, xf)
+            other_slots[cell.slot] = _cell_xml(other.prefix, cell.ref, xf, value)
+        parts[other.part] = _fill(other.slots, other_slots)
 
     # Print titles (rows, then columns) and print area, as openpyxl writes them.
     q, title = form.workbook_prefix, form.quoted_title
@@ -877,6 +1044,18 @@ def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[floa
         for name in form.rendered_parts:
             archive.writestr(name, parts[name])
     return buffer.getvalue()
+
+
+def _cell_xml(p: str, ref: str, xf: int, value: Any) -> str:
+    """A c element, as the sheet's rows are written (text inline, numbers as numbers)."""
+    style = f' s="{xf}"' if xf else ""
+    if value is None:
+        return f'<{p}c r="{ref}"{style}/>'
+    if isinstance(value, str):
+        space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+        return (f'<{p}c r="{ref}"{style} t="inlineStr"><{p}is><{p}t{space}>{_escape(value)}'
+                f'</{p}t></{p}is></{p}c>')
+    return f'<{p}c r="{ref}"{style} t="n"><{p}v>{_number(value)}</{p}v></{p}c>'
 
 
 def _fill(slots: list[str], values: dict[str, str]) -> bytes:

@@ -404,26 +404,35 @@ _XLSX_LOOP_END = re.compile(r"\s*{%-?\s*tr\s+endfor\s*-?%}\s*")
 
 def scan_xlsx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str, str]]:
     """(where, message) for every problem of an Excel template: each cell's text is a
-    template of its own; the row loops bind their variable for the rows they repeat."""
+    template of its own; the row loops (first sheet only) bind their variable for the rows
+    they repeat; the page header/footer texts of every sheet are templates too. What is
+    checked is what reportgen.render_xlsx renders (formulas of the other sheets are kept)."""
     from openpyxl import load_workbook
+
+    from reportgen.render_xlsx import has_tags, header_footer_texts
 
     known = known if known is not None else KNOWN
     problems: list[tuple[str, str]] = []
     workbook = load_workbook(path)
-    for sheet in workbook.worksheets:
+    header_footers = header_footer_texts(path)
+    for number, sheet in enumerate(workbook.worksheets):
         scope: dict[str, str] = {}
         loop_open: str | None = None
         for row in sheet.iter_rows():
             starts = []
             for cell in row:
                 text = cell.value
-                if not isinstance(text, str) or not any(m in text for m in ("{{", "{%", "{#")):
+                if not has_tags(text) or (number and cell.data_type == "f"):
                     continue
                 where = f"{sheet.title}!{cell.coordinate}"
 
                 def report(line: int, message: str, where: str = where) -> None:
                     problems.append((where, message))
 
+                if number and (_XLSX_LOOP_START.fullmatch(text) or _XLSX_LOOP_END.fullmatch(text)):
+                    report(1, f"行循环 {{%tr … %}} 只能用在第一个工作表（「{workbook.worksheets[0].title}」）中；"
+                              f"其他工作表中只能用普通标签，不能重复行。")
+                    continue
                 if match := _XLSX_LOOP_START.fullmatch(text):
                     if loop_open:
                         report(1, f"上一个循环（{loop_open}）还没有用 {{%tr endfor %}} 结束，不能嵌套循环。")
@@ -442,6 +451,10 @@ def scan_xlsx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str
                 loop_open = where
         if loop_open:
             problems.append((loop_open, "这个循环没有用 {%tr endfor %} 结束。"))
+        for label, text in header_footers.get(sheet.title, ()):
+            if has_tags(text):
+                check_source(text, known, lambda line, message, where=f"{sheet.title} {label}":
+                             problems.append((where, message)))
     return problems
 
 

@@ -14,7 +14,7 @@ from reportgen.pipeline import find_department_files, read_input
 from reportgen.read_xlsx import float_to_decimal, read_xlsx
 from reportgen.scaffold import same_content
 from reportgen.write_toml import dumps
-from tests.conftest import DEMO_TOML, SAMPLE_TOML, build_into, convert_file, make_year
+from tests.conftest import DEMO_TOML, SAMPLE_TOML, build_into, convert_file, make_year, run_cli
 from tests.docx_helpers import all_text
 
 DEPT = "广州市应急管理局"
@@ -184,3 +184,127 @@ def test_same_content_ignores_only_presentation():
 
 def test_read_input_dispatches_by_suffix(demo_xlsx):
     assert read_input(demo_xlsx).data == read_input(DEMO_TOML).data
+
+
+# ----------------------------------------------------------------------------- merged cells
+def merge_down(sheet, ranges: list[str]) -> None:
+    """Merge ranges as a clerk copying the form's look does: the top-left cell keeps its
+    value, the others are emptied (openpyxl, like Excel, drops them)."""
+    for merged in ranges:
+        sheet.merge_cells(merged)
+
+
+def test_merged_cells_read_as_their_top_left_cell(tmp_path, demo_xlsx):
+    path = tmp_path / f"{DEPT}.xlsx"
+    workbook = openpyxl.load_workbook(demo_xlsx)
+    sheet = workbook["指标评分"]
+    assert [sheet[f"A{r}"].value for r in (2, 4, 5, 27)] == ["履职效能", "履职效能", "管理效率", "管理效率"]
+    assert sheet["B6"].value == sheet["B7"].value == "预算执行"
+    # 一级指标 as on the form; 二级指标 预算执行; 管理效率 merged over three blank rows below
+    merge_down(sheet, ["A2:A4", "A5:A30", "B6:B7"])
+    workbook["绩效目标"].merge_cells("A5:A7")  # 序号 over goals 4, 5 and a blank row
+    workbook.save(path)
+    assert openpyxl.load_workbook(path)["指标评分"]["A3"].value is None
+    raw = read_xlsx(path)
+    assert raw.data == toml_data(DEMO_TOML)  # 25 rows: the blank rows under A5:A30 stay out
+    assert raw.locate(("indicators", 1, "level1")) == f"{DEPT}.xlsx 指标评分!A3"  # the real cell
+    assert raw.locate(("indicators", 5, "level2")) == f"{DEPT}.xlsx 指标评分!B7"
+    assert form_text(make_year(tmp_path / "ws", path)) == form_text(make_year(tmp_path / "plain", DEMO_TOML))
+
+
+def test_a_merged_number_counts_in_every_row_it_covers(tmp_path, demo_xlsx):
+    path = tmp_path / f"{DEPT}.xlsx"
+    workbook = openpyxl.load_workbook(demo_xlsx)
+    sheet = workbook["指标评分"]
+    sheet["D2"] = 10  # 分值 of 2 and 3 merged: both rows read 10, the total is not 100
+    merge_down(sheet, ["D2:D3"])
+    workbook.save(path)
+    weights = [row["weight"] for row in read_xlsx(path).data["indicators"][:2]]
+    assert weights == [10, 10]
+
+
+# ----------------------------------------------------------------------------- formulas
+def rewrite_part(path: Path, part: str, edit) -> None:
+    """Rewrite one XML part of a saved workbook (as another program would have written it)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    edited = edit(parts[part].decode("utf-8"))
+    assert edited != parts[part].decode("utf-8")
+    parts[part] = edited.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+UNCALCULATED = "单元格中是公式，但没有保存计算结果：请用 Excel 或 WPS 打开此文件后保存一次（或把公式改为数值）"
+
+
+def test_a_formula_without_a_saved_result_is_a_located_error(tmp_path, demo_xlsx):
+    from reportgen.findings import InputError
+
+    path = tmp_path / f"{DEPT}.xlsx"
+    workbook = openpyxl.load_workbook(demo_xlsx)
+    workbook["指标评分"]["F5"] = "=1+2"  # openpyxl saves formulas without a result
+    workbook["预算"]["A2"] = "=B2+C2+D2+E2"
+    workbook["绩效目标"]["B8"] = "=B2"  # a row holding only a formula still counts
+    workbook["指标评分"]["A2"] = "=\"履职\"&\"效能\""  # the top-left cell of a merged range
+    workbook["指标评分"].merge_cells("A2:A4")
+    workbook.save(path)
+    with pytest.raises(InputError) as caught:
+        read_xlsx(path)
+    found = {(f.location, f.message) for f in caught.value.findings}
+    assert {place for place, message in found if message.startswith(UNCALCULATED)} == {
+        f"{DEPT}.xlsx 指标评分!F5", f"{DEPT}.xlsx 预算!A2", f"{DEPT}.xlsx 绩效目标!B8",
+        f"{DEPT}.xlsx 指标评分!A2"}  # once, though A2:A4 is read three times
+    assert len(found) == len(caught.value.findings) == 4
+    assert not any("缺少" in message for _, message in found)
+    # convert does not write a file that lacks the values
+    result = run_cli("convert", path, "--to", "toml", "-o", tmp_path / "out.toml")
+    assert result.exit_code != 0 and "指标评分!F5" in result.output and UNCALCULATED in result.output
+    assert not (tmp_path / "out.toml").exists()
+
+
+def test_formulas_with_saved_results_read_as_their_results(tmp_path, demo_xlsx):
+    """As Excel and WPS save them: a number result in <v>; an empty text result as t="str"
+    with an empty <v> (=IF(…,"",…) in 未达标原因), which is a blank cell, not an error."""
+    path = tmp_path / f"{DEPT}.xlsx"
+    workbook = openpyxl.load_workbook(demo_xlsx)
+    sheet = workbook["指标评分"]
+    assert sheet["F5"].value == 3
+    sheet["F5"] = "=1+2"
+    sheet["G2"], sheet["H2"] = '=IF(1,"","x")', None
+    workbook.save(path)
+    part = f"xl/worksheets/sheet{workbook.sheetnames.index('指标评分') + 1}.xml"
+    rewrite_part(path, part, lambda xml: xml
+                 .replace('<c r="F5" s="4"><f>1+2</f><v></v></c>', '<c r="F5" s="4"><f>1+2</f><v>3</v></c>')
+                 .replace('<c r="G2" s="4"><f>', '<c r="G2" s="4" t="str"><f>'))
+    expected = toml_data(DEMO_TOML)
+    del expected["indicators"][0]["reason"], expected["indicators"][0]["measure"]
+    assert read_xlsx(path).data == expected
+
+
+def test_the_package_is_searched_for_formulas_once_and_only_for_a_blank_cell(tmp_path, demo_xlsx, monkeypatch):
+    """Reading stays one openpyxl load: the package is searched for formulas without a result
+    (a look at the sheet XML) once, when a cell first reads as blank; never for a full file."""
+    import reportgen.read_xlsx as read_module
+
+    calls = []
+    original = read_module.uncalculated_formulas
+    monkeypatch.setattr(read_module, "uncalculated_formulas", lambda path: calls.append(path) or original(path))
+    read_xlsx(demo_xlsx)
+    assert len(calls) == 1  # the demo has blank 未达标原因 cells
+    assert original(demo_xlsx) == {}
+    full = tmp_path / "full.xlsx"
+    workbook = openpyxl.load_workbook(demo_xlsx)
+    for name in ("绩效目标", "指标评分"):
+        sheet = workbook[name]
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if cell.value is None:
+                    cell.value = "无"
+    workbook.save(full)
+    calls.clear()
+    read_xlsx(full)
+    assert calls == []

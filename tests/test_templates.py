@@ -325,3 +325,84 @@ def test_a_template_error_while_rendering_is_a_finding(tmp_path, monkeypatch):
     assert not results[0].ok and not results[0].outputs
     errors = errors_of(results)
     assert any("表格1 第6行第3列" in e and "department.fax" in e and "自评表.docx" in e for e in errors), errors
+
+
+# ---------------------------------------------------------------- Excel: header/footer and other sheets
+
+
+def edit_excel_template(templates: Path, edit) -> Path:
+    from openpyxl import load_workbook
+
+    path = templates / "自评表.xlsx"
+    workbook = load_workbook(path)
+    edit(workbook)
+    workbook.save(path)
+    return path
+
+
+def test_excel_header_footer_and_other_sheets_are_rendered(tmp_path):
+    """Tags in the page footer/header and on a second sheet are checked and filled in, as
+    the guide says; an & in a value is escaped for the header/footer codes (&P page…)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    def edit(workbook):
+        form = workbook.worksheets[0]
+        form.oddFooter.center.text = "{{ department.name }} 第&P页"
+        form.firstHeader.right.text = "{{ year }}年度"
+        sign = workbook.create_sheet("签字页")
+        sign["A1"] = "{{ department.name }}"
+        sign["A2"] = "总分：{{ total_score|score }}（{{ grade }}）"
+        sign["B2"] = "{{ total_score }}"
+        sign["A3"] = "=1+2"
+        sign.oddHeader.center.text = "{{ department.name }}"
+
+    templates = copy_templates(tmp_path / "templates")
+    edit_excel_template(templates, edit)
+    check = run_reportgen("templates", "check", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "模板正常：templates/自评表.xlsx" in check.stdout
+
+    workspace = tmp_path / "ws"
+    (workspace / "data" / "2022").mkdir(parents=True)
+    (workspace / "data" / "2022" / DEMO_TOML.name).write_text(DEMO_TOML.read_text(encoding="utf-8").replace(
+        'name = "广州市应急管理局"', 'name = "广州市应急&管理局"', 1), encoding="utf-8")
+    build = run_reportgen("build", "--year", "2022", "-f", "xlsx", "--templates", templates, cwd=workspace)
+    assert build.returncode == 0, build.stdout + build.stderr
+    [output] = (workspace / "output" / "2022").glob("广州市应急*管理局_*.xlsx")
+    workbook = load_workbook(output)
+    form, sign = workbook.worksheets
+    assert form.oddFooter.center.text == "广州市应急&&管理局 第&P页"  # prints 广州市应急&管理局 第1页
+    assert form.firstHeader.right.text == "2022年度"
+    assert sign.title == "签字页" and sign.oddHeader.center.text == "广州市应急&&管理局"
+    assert sign["A1"].value == "广州市应急&管理局"  # a cell is not a header: no escaping
+    assert sign["A2"].value == "总分：94.49（优）"
+    assert sign["B2"].value == 94.49 and sign["B2"].data_type == "n"
+    assert sign["A3"].value == "=1+2"  # formulas are kept
+    sheet_xml = zipfile.ZipFile(output).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "广州市应急&amp;&amp;管理局 第&amp;P页</oddFooter>" in sheet_xml
+    assert "{{" not in sheet_xml
+
+
+def test_broken_tags_in_excel_footer_and_other_sheets_are_located(tmp_path):
+    def edit(workbook):
+        workbook.worksheets[0].oddFooter.center.text = "{{ department.nme }}"
+        sign = workbook.create_sheet("签字页")
+        sign["A1"] = "{%tr for row in rows %}"
+        sign["A3"] = "{%tr endfor %}"
+        sign.evenHeader.left.text = "{{ year "
+
+    templates = copy_templates(tmp_path / "templates")
+    path = edit_excel_template(templates, edit)
+    check = run_reportgen("templates", "check", cwd=tmp_path)
+    assert check.returncode == 1
+    lines = [line.strip() for line in check.stderr.splitlines() if "[错误]" in line]
+    assert len(lines) == 4, check.stderr
+    assert lines[0].startswith("[错误] templates/自评表.xlsx 自评表 页脚：") and "是不是「department.name」" in lines[0]
+    assert lines[1].startswith("[错误] templates/自评表.xlsx 签字页!A1：行循环 {%tr … %} 只能用在第一个工作表")
+    assert lines[2].startswith("[错误] templates/自评表.xlsx 签字页!A3：")
+    assert lines[3].startswith("[错误] templates/自评表.xlsx 签字页 偶数页页眉：标签语法错误")
+    results = build_with(make_year(tmp_path / "ws", DEMO_TOML), templates, formats=("xlsx",))
+    assert not results[0].ok and not results[0].outputs
+    assert any(f"{path} 自评表 页脚" in e and "department.nme" in e for e in errors_of(results)), errors_of(results)

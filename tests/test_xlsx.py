@@ -597,3 +597,36 @@ def test_a_template_saved_by_libreoffice_gives_the_same_form(tmp_path):
     form.write_bytes(data)
     [pdf] = convert_to_pdf([form], tmp_path / "pdf")
     assert "广州市应急管理局" in pdf_text(pdf)
+
+
+def test_tags_in_the_footer_and_on_other_sheets_keep_the_package_consistent(tmp_path):
+    """Only the sheets with tags are rewritten (their tagged cells and header/footer texts);
+    the first sheet reads as with the plain template; formula-like text stays text."""
+    import io
+
+    template = tmp_path / "自评表.xlsx"
+    wb = load_workbook(TEMPLATES / "自评表.xlsx")
+    wb.worksheets[0].oddFooter.left.text = "{{ department.name }}"
+    notes = wb.create_sheet("说明")
+    notes["A1"], notes["A2"] = "填表说明", "=1+2"
+    sign = wb.create_sheet("签字页")
+    sign["B2"] = "{{ '=' ~ department.name }}"
+    sign["B2"].font = Font(bold=True)
+    sign["C3"] = "{{ budget.total }}"
+    sign["C3"].number_format = "#,##0.00"
+    sign["D4"] = "{{ unmet_reason }}"
+    wb.save(template)
+    data = render_demo(template)
+    assert_consistent_package(data)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read("xl/worksheets/sheet2.xml") == zipfile.ZipFile(template).read("xl/worksheets/sheet2.xml")
+    out = load_workbook(io.BytesIO(data))
+    assert out.worksheets[0].oddFooter.left.text == "广州市应急管理局"
+    signed = out["签字页"]
+    assert signed["B2"].value == "=广州市应急管理局" and signed["B2"].data_type == "s"
+    assert signed["B2"].quotePrefix and signed["B2"].font.bold
+    assert signed["C3"].value == 39481.84 and signed["C3"].number_format == "#,##0.00"
+    assert signed["D4"].value == "无"
+    assert out["说明"]["A2"].value == "=1+2"
+    plain = workbook_view(render_demo(TEMPLATES / "自评表.xlsx"))
+    assert workbook_view(data) == plain
