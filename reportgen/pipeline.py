@@ -136,6 +136,9 @@ def warm_up(templates_dir: Path, year: int, formats: Sequence[str]) -> None:
             else:
                 from reportgen.render_xlsx import prepared
             prepared(template)
+            from reportgen.template_check import preflight
+
+            preflight(template)  # cached per file version, like the prepared template
         except Exception:  # noqa: BLE001 - a broken template is reported per department
             pass
 
