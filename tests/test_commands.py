@@ -319,3 +319,15 @@ def test_help_is_chinese(command):
     assert done.returncode == 0
     assert "用法：" in done.stdout and "选项" in done.stdout
     assert "Usage" not in done.stdout and "[required]" not in done.stdout and "default:" not in done.stdout
+
+
+def test_standard_system_matches_the_demo_form():
+    """The scaffold's standard 2022 indicator system restates the demo's structure; they
+    must not drift apart (names, 分值, 指标解释, order)."""
+    from reportgen.read_toml import read_toml
+    from reportgen.standard import standard_indicators
+    from tests.conftest import DEMO_TOML
+
+    keys = ("level1", "level2", "name", "weight", "explanation")
+    demo = [{k: row[k] for k in keys if k in row} for row in read_toml(DEMO_TOML).data["indicators"]]
+    assert [{k: r[k] for k in keys if k in r} for r in standard_indicators()] == demo
