@@ -107,11 +107,11 @@ def main() -> None:
     parser.add_argument("--speedup-n", type=int, default=200, help="departments for speedup")
     args = parser.parse_args()
 
-    from reportgen.compute import evaluate
-    from reportgen.context import build_context
+    from reportgen.forms.department.compute import evaluate
+    from reportgen.forms.department.context import build_context
     from reportgen.pipeline import load_department, template_path
-    from reportgen.render_docx import render_docx
-    from reportgen.render_xlsx import render_xlsx
+    from reportgen.render.docx import render_docx
+    from reportgen.render.xlsx import render_xlsx
 
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)

@@ -1,5 +1,6 @@
-"""Build many departments: in worker processes, one department at a time per worker, so
-memory stays flat however many departments a year has; one failure never stops the rest."""
+"""Build a year: every form of every kind, in worker processes, one form at a time per
+worker, so memory stays flat however many forms a year has; one failure never stops
+the rest. Then the checks between forms of different kinds, and the year's 汇总表."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from reportgen.errors import NotFound
 from reportgen.findings import describe_os_error, error
-from reportgen.pipeline import BuildResult, build_department_file, warm_up
+from reportgen.forms.kind import FormKind
+from reportgen.forms.registry import all_kinds, get_kind
+from reportgen.pipeline import BuildResult, build_file, warm_up
+from reportgen.settings import Settings
+from reportgen.validate import Identity
+
+Work = tuple[str, Path]  # (kind key, data file): small, so it crosses process boundaries
 
 
 def default_jobs() -> int:
@@ -22,58 +30,62 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _build_one(source: Path, year: int, templates_dir: Path, out_dir: Path,
-               formats: tuple[str, ...]) -> BuildResult:
-    """Build one department; anything unexpected becomes a finding, not a crash."""
+def _build_one(work: Work, year: int, templates_dir: Path, out_dir: Path,
+               formats: tuple[str, ...], settings: Settings) -> BuildResult:
+    """Build one form; anything unexpected becomes a finding, not a crash."""
+    key, source = work
     try:
-        return build_department_file(source, year, templates_dir=templates_dir,
-                                     out_dir=out_dir, formats=formats)
-    except Exception as exc:  # noqa: BLE001 - reported per department, the rest go on
-        return BuildResult(source=source, findings=[error(
+        return build_file(get_kind(key), source, year, templates_dir=templates_dir,
+                          out_dir=out_dir, formats=formats, settings=settings)
+    except Exception as exc:  # noqa: BLE001 - reported per form, the rest go on
+        return BuildResult(source=source, kind=key, findings=[error(
             source.name, f"生成时发生意外错误（{type(exc).__name__}: {exc}）。"
                          "请把此信息和数据文件发给维护人员。")])
 
 
 def build_many(
-    sources: Sequence[Path], year: int, *, templates_dir: Path, out_dir: Path,
-    formats: Sequence[str], jobs: int = 1,
+    work: Sequence[Work], year: int, *, templates_dir: Path, out_dir: Path,
+    formats: Sequence[str], jobs: int = 1, settings: Settings | None = None,
     on_done: Callable[[BuildResult], None] | None = None,
     pool: ProcessPoolExecutor | None = None,
 ) -> list[BuildResult]:
-    """Results in the order of sources; on_done is called as each department finishes.
-    With jobs > 1 (or a given pool) departments are built in worker processes."""
+    """Results in the order of `work`; on_done is called as each form finishes. With
+    jobs > 1 (or a given pool) forms are built in worker processes."""
     formats = tuple(formats)
-    results: dict[Path, BuildResult] = {}
+    settings = settings or Settings()
+    results: dict[Work, BuildResult] = {}
 
-    def done(result: BuildResult) -> None:
-        results[result.source] = result
+    def done(item: Work, result: BuildResult) -> None:
+        results[item] = result
         if on_done:
             on_done(result)
 
-    if pool is None and jobs > 1 and len(sources) > 1:
-        with worker_pool(jobs, len(sources), templates_dir, year, formats) as own:
-            return build_many(sources, year, templates_dir=templates_dir, out_dir=out_dir,
-                              formats=formats, on_done=on_done, pool=own)
+    if pool is None and jobs > 1 and len(work) > 1:
+        kinds = [get_kind(key) for key in dict.fromkeys(key for key, _ in work)]
+        with worker_pool(jobs, len(work), templates_dir, year, formats, kinds) as own:
+            return build_many(work, year, templates_dir=templates_dir, out_dir=out_dir,
+                              formats=formats, settings=settings, on_done=on_done, pool=own)
     if pool is None:
-        for source in sources:
-            done(_build_one(source, year, templates_dir, out_dir, formats))
+        for item in work:
+            done(item, _build_one(item, year, templates_dir, out_dir, formats, settings))
     else:
-        futures = [pool.submit(_build_one, source, year, templates_dir, out_dir, formats)
-                   for source in sources]
+        futures = {pool.submit(_build_one, item, year, templates_dir, out_dir, formats, settings): item
+                   for item in work}
         for future in as_completed(futures):
-            done(future.result())
-    return [results[source] for source in sources]
+            done(futures[future], future.result())
+    return [results[item] for item in work]
 
 
 @contextmanager
-def worker_pool(jobs: int, count: int, templates_dir: Path, year: int, formats: Sequence[str]):
-    """Worker processes for `count` departments (None when one process is enough). The
+def worker_pool(jobs: int, count: int, templates_dir: Path, year: int, formats: Sequence[str],
+                kinds: Sequence[FormKind]):
+    """Worker processes for `count` forms (None when one process is enough). The
     renderers are imported and the templates prepared first, so forked workers inherit
     them ready."""
     if jobs <= 1 or count <= 1:
         yield None
         return
-    warm_up(templates_dir, year, formats)
+    warm_up(templates_dir, year, formats, kinds)
     with ProcessPoolExecutor(max_workers=min(jobs, count)) as pool:
         yield pool
 
@@ -82,9 +94,10 @@ def worker_pool(jobs: int, count: int, templates_dir: Path, year: int, formats: 
 class YearBuild:
     """What a build of (part of) a year did."""
 
-    results: list[BuildResult]  # in the order of the department files
+    results: list[BuildResult]  # kind by kind, in the order of the data files
     summary_path: Path | None = None  # the 汇总表, when written
     summary_error: str | None = None  # why the 汇总表 could not be written
+    counts: dict[str, int] = field(default_factory=dict)  # kind key -> forms chosen
 
     @property
     def built(self) -> list[BuildResult]:
@@ -95,25 +108,29 @@ class YearBuild:
         return [r for r in self.results if not r.ok]
 
 
-class DepartmentNotFound(Exception):
+class DepartmentNotFound(NotFound):
     pass
 
 
-def select_departments(sources: Sequence[Path], wanted: Sequence[str], names: dict[Path, str | None]
-                       ) -> list[Path]:
-    """--dept NAME (repeatable): a file name without suffix or a 部门名称."""
-    chosen = []
+def select(sources: dict[FormKind, list[Path]], wanted: Sequence[str],
+           identities: dict[Path, Identity | None]) -> dict[FormKind, list[Path]]:
+    """--dept NAME (repeatable): a department's file (by file name or 部门名称) and the
+    files of the forms that belong to it (a project whose 主管部门 it is)."""
+    chosen: dict[FormKind, list[Path]] = {kind: [] for kind in sources}
     for name in wanted:
         name = name.strip()
-        matches = [p for p in sources if p.stem == name or names.get(p) == name]
-        if not matches:
+        found = False
+        for kind, paths in sources.items():
+            for path in paths:
+                identity = identities.get(path)
+                own = kind.is_group and (path.stem == name or (identity is not None and identity.name == name))
+                member = identity is not None and identity.group == name
+                if (own or member) and path not in chosen[kind]:
+                    chosen[kind].append(path)
+                found = found or own
+        if not found:
             raise DepartmentNotFound(f"找不到部门「{name}」的数据文件（按文件名或部门名称查找）。")
-        chosen.extend(p for p in matches if p not in chosen)
     return chosen
-
-
-def summary_file_name(year: int) -> str:
-    return f"{year}年度部门整体支出绩效自评汇总表.xlsx"
 
 
 def build_year(
@@ -122,41 +139,61 @@ def build_year(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[BuildResult], None] | None = None,
 ) -> YearBuild:
-    """Check every department file of the year for duplicates, build the chosen ones
-    (all by default) in `jobs` processes, then write the 汇总表 of a whole-year build."""
-    from reportgen.pipeline import duplicate_files_and_names, find_department_files
+    """Check every data file of the year for duplicates, build the chosen forms of every
+    kind (all by default) in `jobs` processes, check the forms against each other, then
+    write the 汇总表 of a whole-year build."""
+    from reportgen.pipeline import duplicate_files_and_names, find_year
+    from reportgen.settings import load_settings
 
-    sources = find_department_files(data_dir, year)
-    with worker_pool(jobs, len(sources), templates_dir, year, formats) as pool:
-        mapper = map if pool is None else partial(
-            pool.map, chunksize=max(1, len(sources) // (4 * jobs)))
-        duplicates, names = duplicate_files_and_names(sources, mapper)
-        chosen = select_departments(sources, departments, names) if departments else list(sources)
+    kinds = all_kinds()
+    sources = find_year(kinds, data_dir, year)
+    settings = load_settings(data_dir, year)
+    total = sum(len(paths) for paths in sources.values())
+    with worker_pool(jobs, total, templates_dir, year, formats, kinds) as pool:
+        mapper = map if pool is None else partial(pool.map, chunksize=max(1, total // (4 * jobs)))
+        duplicates: dict[Path, list] = {}
+        identities: dict[Path, Identity | None] = {}
+        for kind, paths in sources.items():
+            found, named = duplicate_files_and_names(kind, paths, mapper)
+            duplicates.update(found)
+            identities.update(named)
+        chosen = select(sources, departments, identities) if departments else sources
+        count = sum(len(paths) for paths in chosen.values())
         if on_start:
-            on_start(len(chosen))
-        refused = [BuildResult(source=s, findings=list(duplicates[s]))
-                   for s in chosen if s in duplicates]
-        for result in refused:
+            on_start(count)
+        refused = {(kind.key, s): BuildResult(source=s, kind=kind.key, findings=list(duplicates[s]))
+                   for kind, paths in chosen.items() for s in paths if s in duplicates}
+        for result in refused.values():
             if on_done:
                 on_done(result)
-        to_build = [s for s in chosen if s not in duplicates]
-        built = build_many(to_build, year, templates_dir=templates_dir, out_dir=out_dir,
-                           formats=formats, jobs=jobs, on_done=on_done,
-                           pool=pool if len(to_build) > 1 else None)
-    by_source = {r.source: r for r in [*refused, *built]}
-    outcome = YearBuild(results=[by_source[s] for s in chosen])
-    rows = [r.summary for r in outcome.built if r.summary is not None]
-    if rows and not departments:
-        from reportgen.render_summary import render_summary
-        from reportgen.write import build_timestamp, reproducible_package, write_atomic
-
-        target = out_dir / str(year) / summary_file_name(year)
-        try:
-            write_atomic(target, reproducible_package(render_summary(year, rows),
-                                                      build_timestamp(year)))
-            outcome.summary_path = target
-        except OSError as exc:  # e.g. the bureau has last year's 汇总表 open in Excel
-            outcome.summary_error = (
-                f"无法写入汇总表 {target}（{describe_os_error(exc)}）。如果它正在 Excel/WPS 中打开，"
-                "请先关闭再重新生成；原有的汇总表保持不变。")
+        work = [(kind.key, s) for kind, paths in chosen.items() for s in paths if s not in duplicates]
+        built = build_many(work, year, templates_dir=templates_dir, out_dir=out_dir, formats=formats,
+                           settings=settings, jobs=jobs, on_done=on_done,
+                           pool=pool if len(work) > 1 else None)
+    by_work = {**refused, **dict(zip(work, built, strict=True))}
+    outcome = YearBuild(results=[by_work[(kind.key, s)] for kind, paths in chosen.items() for s in paths],
+                        counts={kind.key: len(paths) for kind, paths in chosen.items()})
+    summarized = {kind: [r for r in outcome.built if r.kind == kind.key and r.summary is not None]
+                  for kind in kinds}
+    rows = {kind: [r.summary for r in results] for kind, results in summarized.items()}
+    for kind, results in summarized.items():  # checks between forms of different kinds
+        for index, findings in kind.cross_check(rows[kind], rows).items():
+            results[index].findings.extend(findings)
+    if any(rows.values()) and not departments:
+        write_summary(outcome, out_dir, year, rows, settings)
     return outcome
+
+
+def write_summary(outcome: YearBuild, out_dir: Path, year: int, rows, settings: Settings) -> None:
+    from reportgen.render.summary import render_summary, summary_file_name
+    from reportgen.write.files import build_timestamp, reproducible_package, write_atomic
+
+    target = out_dir / str(year) / summary_file_name(year)
+    try:
+        write_atomic(target, reproducible_package(render_summary(year, rows, settings),
+                                                  build_timestamp(year)))
+        outcome.summary_path = target
+    except OSError as exc:  # e.g. the bureau has last year's 汇总表 open in Excel
+        outcome.summary_error = (
+            f"无法写入汇总表 {target}（{describe_os_error(exc)}）。如果它正在 Excel/WPS 中打开，"
+            "请先关闭再重新生成；原有的汇总表保持不变。")

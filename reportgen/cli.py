@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
+from reportgen.errors import InputError, ReportgenError
 from reportgen.findings import describe_os_error
 
 CONTEXT = {"help_option_names": []}
@@ -230,6 +231,19 @@ class Group(ChineseHelp, click.Group):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
+    def invoke(self, ctx):
+        if ctx.parent is not None:  # a subgroup: the root group reports
+            return super().invoke(ctx)
+        try:
+            return super().invoke(ctx)
+        except ReportgenError as exc:  # every user error of the library, once, in Chinese
+            if isinstance(exc, InputError):
+                for finding in exc.findings:
+                    click.echo(str(finding), err=True)
+            else:
+                click.echo(f"错误：{exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+
 
 def _os_error_path(exc: OSError) -> str:
     """The file an OSError is about; a hidden temporary file stands for its folder."""
@@ -319,13 +333,12 @@ def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats: tuple[str, ...],
           departments: tuple[str, ...], jobs: int | None) -> None:
-    from reportgen.batch import DepartmentNotFound, build_year, default_jobs
-    from reportgen.pipeline import YearNotFound
+    from reportgen.batch import build_year, default_jobs
     from reportgen.resources import templates_dir as resolve_templates
 
     templates_dir = resolve_templates(templates_dir)  # --templates, ./templates, or the packaged ones
     if "pdf" in formats:
-        from reportgen.render_pdf import INSTALL_HINT, find_soffice
+        from reportgen.render.pdf import INSTALL_HINT, find_soffice
 
         if find_soffice() is None:  # say so before building anything
             raise click.ClickException(INSTALL_HINT)
@@ -334,8 +347,6 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats
         outcome = build_year(data_dir, year, templates_dir=templates_dir, out_dir=out_dir,
                              formats=formats, departments=departments, jobs=jobs or default_jobs(),
                              on_start=progress.start, on_done=progress.advance)
-    except (YearNotFound, DepartmentNotFound) as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
     for result in outcome.results:
@@ -347,7 +358,7 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats
             click.echo(f"已生成：{path}")
     pdf_jobs = [r.pdf_job for r in outcome.built if r.pdf_job]
     if pdf_jobs:  # one LibreOffice run converts every department's .docx
-        from reportgen.render_pdf import ConversionFailed, OfficeMissing, write_pdfs
+        from reportgen.render.pdf import ConversionFailed, OfficeMissing, write_pdfs
 
         click.echo(f"正在用 LibreOffice 生成 {len(pdf_jobs)} 个 PDF……")
         try:
@@ -419,43 +430,48 @@ def _failure_table(failed) -> str:
 def check(year: int, dept: str | None, data_dir: Path) -> None:
     # Light imports only: checking never loads the Word/Excel libraries unless an .xlsx
     # input has to be read.
-    from reportgen.pipeline import YearNotFound, find_department_files, read_input
-    from reportgen.validate import department_name, duplicate_findings, read_for_check, validate
+    from reportgen.batch import select
+    from reportgen.forms.registry import all_kinds
+    from reportgen.pipeline import find_year, identify, read_input
+    from reportgen.settings import load_settings
+    from reportgen.validate import duplicate_findings
 
-    try:
-        sources = find_department_files(data_dir, year)
-    except YearNotFound as exc:
-        raise click.ClickException(str(exc)) from None
-    raws, problems = read_for_check(sources, read_input)
-    duplicates = duplicate_findings(sources, raws)
-    chosen = sources
-    if dept:
-        wanted = dept.strip()
-        chosen = [p for p in sources if p.stem == wanted
-                  or (raws[p] is not None and department_name(raws[p]) == wanted)]
-        if not chosen:
-            raise click.ClickException(f"{data_dir / str(year)} 中找不到部门「{wanted}」的数据文件。")
-    failed = 0
-    for source in chosen:
-        findings = problems.get(source, []) + duplicates.get(source, [])
-        raw = raws[source]
-        if raw is not None:
-            findings += validate(raw, year)[1]
-        errors = sum(1 for f in findings if f.level == "error")
-        warnings = len(findings) - errors
-        name = department_name(raw) if raw is not None else None
-        title = f"{source.name}（{name}）" if name and name != source.stem else source.name
-        if errors:
-            failed += 1
-            summary = f"{errors} 个错误" + (f"，{warnings} 个警告" if warnings else "") + "，不能生成"
-        elif warnings:
-            summary = f"{warnings} 个警告，可以生成"
-        else:
-            summary = "没有发现问题，可以生成"
-        click.echo(f"{title}：{summary}")
-        for finding in findings:
-            click.echo(f"  {finding}")
-    click.echo(f"共检查 {len(chosen)} 个部门文件：{failed} 个有错误，{len(chosen) - failed} 个可以生成。")
+    kinds = all_kinds()
+    sources = find_year(kinds, data_dir, year)
+    settings = load_settings(data_dir, year)
+    duplicates: dict[Path, list] = {}
+    identities = {}
+    for kind, paths in sources.items():
+        named = {path: identify(path, kind) for path in paths}
+        identities.update(named)
+        duplicates.update(duplicate_findings(paths, named, kind.noun))
+    chosen = select(sources, [dept], identities) if dept else sources
+    failed = checked = 0
+    for kind, paths in chosen.items():
+        for source in paths:
+            checked += 1
+            findings = list(duplicates.get(source, []))
+            try:
+                findings += kind.validate(read_input(source, kind), year, settings)[1]
+            except InputError as exc:
+                findings = exc.findings + findings
+            errors = sum(1 for f in findings if f.level == "error")
+            warnings = len(findings) - errors
+            identity = identities.get(source)
+            name = identity.name if identity is not None else None
+            title = f"{source.name}（{name}）" if name and name != source.stem else source.name
+            if errors:
+                failed += 1
+                summary = f"{errors} 个错误" + (f"，{warnings} 个警告" if warnings else "") + "，不能生成"
+            elif warnings:
+                summary = f"{warnings} 个警告，可以生成"
+            else:
+                summary = "没有发现问题，可以生成"
+            click.echo(f"{title}：{summary}")
+            for finding in findings:
+                click.echo(f"  {finding}")
+    counted = "、".join(f"{len(paths)} 个{kind.noun}文件" for kind, paths in chosen.items() if paths)
+    click.echo(f"共检查 {counted or '0 个数据文件'}：{failed} 个有错误，{checked - failed} 个可以生成。")
     if failed:
         sys.exit(1)
 
@@ -473,10 +489,13 @@ def check(year: int, dept: str | None, data_dir: Path) -> None:
               default=Path("data"), help="数据文件夹，默认 data。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -> None:
-    from reportgen.findings import InputError
+    from reportgen.convert import encode
+    from reportgen.errors import InputError
+    from reportgen.forms.registry import get_kind
     from reportgen.pipeline import INPUT_SUFFIXES, read_input
-    from reportgen.scaffold import encode, scaffold, scaffold_header
-    from reportgen.write import safe_file_name, write_atomic
+    from reportgen.write.files import safe_file_name, write_atomic
+
+    kind = get_kind("department")
 
     name = dept.strip()
     if not name:
@@ -495,13 +514,14 @@ def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -
         if not template.is_file():
             raise click.ClickException(f"找不到 --from 指定的文件：{template}")
         try:
-            structure = read_input(template).data
+            structure = read_input(template, kind).data
         except InputError as exc:
             for finding in exc.findings:
                 click.echo(str(finding), err=True)
             raise click.ClickException(f"无法读取 {template.name}，请按上面的提示修改后重试。") from None
-    data = scaffold(year, name, structure)
-    write_atomic(target, encode(data, fmt, header=scaffold_header(year, name, template), comments=True))
+    data = kind.scaffold(year, name, structure)
+    write_atomic(target, encode(data, fmt, kind.contract, header=kind.scaffold_header(year, name, template),
+                                comments=True))
     click.echo(f"已创建：{target}")
     click.echo(f"请填写后运行：reportgen check --year {year} --dept {name}")
 
@@ -515,11 +535,14 @@ def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -
               default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def convert(source: Path, fmt: str | None, target: Path | None) -> None:
-    from reportgen.findings import InputError
+    from reportgen.convert import encode, same_content
+    from reportgen.errors import InputError
+    from reportgen.forms.registry import get_kind
     from reportgen.pipeline import INPUT_SUFFIXES, read_input
-    from reportgen.scaffold import encode, same_content
     from reportgen.validate import check_shape
-    from reportgen.write import write_atomic
+    from reportgen.write.files import write_atomic
+
+    kind = get_kind("department")
 
     if not source.is_file():
         raise click.ClickException(f"找不到文件：{source}")
@@ -532,12 +555,12 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
     if target.exists():
         raise click.ClickException(f"已有 {target}，不会覆盖。请用 -o 指定另一个输出文件。")
     try:
-        raw = read_input(source)
+        raw = read_input(source, kind)
     except InputError as exc:
         for finding in exc.findings:
             click.echo(str(finding), err=True)
         raise click.ClickException(f"无法读取 {source.name}，请按上面的提示修改后重试。") from None
-    blocking = [f for f in check_shape(raw.data, raw.locate) if f.level == "error"]
+    blocking = [f for f in check_shape(raw.data, raw.locate, kind.contract) if f.level == "error"]
     if blocking:
         for finding in blocking:
             click.echo(str(finding), err=True)
@@ -546,11 +569,11 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
         click.echo(str(finding), err=True)
     header = (f"由 reportgen convert 从 {source.name} 转换生成。填写说明见 docs/输入格式说明.md。",)
     try:
-        payload = encode(raw.data, fmt, header=header)
+        payload = encode(raw.data, fmt, kind.contract, header=header)
     except ValueError as exc:  # e.g. a control character Excel cannot hold
         raise click.ClickException(f"无法写成 .{fmt}：{exc}") from None
     write_atomic(target, payload)
-    if not same_content(raw.data, read_input(target).data):
+    if not same_content(raw.data, read_input(target, kind).data, kind.contract):
         click.echo(f"警告：{target.name} 读回的内容与 {source.name} 不完全一致，请核对。", err=True)
     click.echo(f"已转换：{source} → {target}")
     if target.parent.resolve() == source.parent.resolve() and target.stem == source.stem:
@@ -573,7 +596,8 @@ def templates_group() -> None:
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def check_templates(year: int | None, templates_dir: Path | None) -> None:
     from reportgen.resources import templates_dir as resolve_templates
-    from reportgen.template_check import check_template, display, template_files
+    from reportgen.tags.check import check_template, display
+    from reportgen.template_files import template_files
 
     folder = resolve_templates(templates_dir)
     if not folder.is_dir():
@@ -582,8 +606,8 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
     if not files:
         raise click.ClickException(f"{display(folder)} 中没有模板文件（.docx 或 .xlsx）。")
     failed = 0
-    for path in files:
-        findings = check_template(path)
+    for kind, path in files:
+        findings = check_template(path, kind.variables.known)
         if not findings:
             click.echo(f"模板正常：{display(path)}")
             continue

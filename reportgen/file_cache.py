@@ -3,7 +3,7 @@ valid while the file is unchanged: keyed by its resolved path, mtime and size.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,11 +11,13 @@ T = TypeVar("T")
 FileKey = tuple[str, int, int]
 
 
-def by_file_version(cache: dict[FileKey, T], path: Path, make: Callable[[Path], T],
-                    limit: int = 16) -> T:
-    """cache[version of path], made with make(path) the first time."""
+def by_file_version(cache: dict, path: Path, make: Callable[[Path], T],
+                    limit: int = 16, extra: Hashable = None) -> T:
+    """cache[version of path (and extra)], made with make(path) the first time."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    key: FileKey | tuple = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if extra is not None:
+        key = (key, extra)
     if key not in cache:
         if len(cache) >= limit:
             cache.clear()

@@ -22,13 +22,6 @@ class Finding:
         return f"[{tag}] {where}{self.message}"
 
 
-class InputError(Exception):
-    """A department's input cannot be built; carries the findings that say why."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = [f for f in findings if f.level == "error"] or findings
-        super().__init__("\n".join(str(f) for f in self.findings))
-
 
 def error(location: str, message: str) -> Finding:
     return Finding("error", location, message)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from reportgen.findings import InputError, error
+from reportgen.errors import InputError
+from reportgen.findings import error
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a department file on disk
 MAX_WORKBOOK_EXPANDED = 100 * 1024 * 1024  # all parts of an .xlsx, uncompressed

@@ -1,7 +1,6 @@
-"""The build pipeline for one department: read → model → compute → render → write.
-
-The CLI is a thin layer over ``find_department_files`` and ``build_department_file``.
-"""
+"""The build pipeline for one form of any kind: read → model → validate and compute →
+render → write. ``build_file`` is the library entry point (the CLI and batch call it);
+the kind (reportgen.forms) supplies everything that is particular to a form."""
 
 from __future__ import annotations
 
@@ -10,50 +9,70 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from reportgen.compute import Evaluation, SummaryRow, evaluate, summarize
-from reportgen.findings import Finding, InputError, describe_os_error, error
-from reportgen.model import Department, RawInput, build_department
-from reportgen.render_pdf import PdfJob
+from reportgen.errors import InputError, NotFound
+from reportgen.findings import Finding, describe_os_error, error
+from reportgen.forms.kind import FormKind
+from reportgen.model import RawInput
+from reportgen.render.pdf import PdfJob
+from reportgen.rendering import Rendering
+from reportgen.settings import SETTINGS_FILE, Settings
+from reportgen.template_files import candidates, template_path
+from reportgen.validate import Identity
 
 INPUT_SUFFIXES = (".toml", ".xlsx")
 FORMATS = ("docx", "xlsx")
-TEMPLATE_NAMES = {"docx": "自评表.docx", "xlsx": "自评表.xlsx"}
 # Besides FORMATS (the default), --format accepts pdf: converted from the .docx by
-# LibreOffice (render_pdf.write_pdfs), once per build run for all departments.
+# LibreOffice (render.pdf.write_pdfs), once per build run for all forms.
 ALL_FORMATS = (*FORMATS, "pdf")
-FORM_TITLE = "部门整体支出绩效自评表"
 
 
-class YearNotFound(Exception):
-    """The data folder for a year does not exist or holds no department file."""
+class YearNotFound(NotFound):
+    """The data folder for a year does not exist or holds no data file."""
 
 
 @dataclass
 class BuildResult:
     source: Path
-    department: str | None = None
+    kind: str  # FormKind.key
+    name: str | None = None  # the form's own name (部门名称, 项目名称)
+    group: str | None = None  # the department it belongs to (--dept, the 汇总表)
     outputs: list[Path] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render_pdf.write_pdfs)
-    summary: SummaryRow | None = None  # the department's line in the year's 汇总表
+    pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render.pdf.write_pdfs)
+    summary: Any = None  # the form's line in the year's 汇总表 (FormKind.summary)
 
     @property
     def ok(self) -> bool:
         return not any(f.level == "error" for f in self.findings)
 
 
-def find_department_files(data_dir: Path, year: int) -> list[Path]:
+def _is_input(path: Path) -> bool:
+    return (path.is_file() and not path.name.startswith((".", "~$")) and path.name != SETTINGS_FILE
+            and (path.suffix.lower() in INPUT_SUFFIXES or wrong_format(path) is not None))
+
+
+def find_files(kind: FormKind, data_dir: Path, year: int) -> list[Path]:
+    """A kind's data files of a year: in data/<year>/ itself, or in its own folder there
+    (subfolders included). A kind whose folder is absent has no forms that year."""
+    folder = kind.data_dir(data_dir, year)
+    if not kind.recursive():
+        return sorted(p for p in folder.iterdir() if _is_input(p)) if folder.is_dir() else []
+    return sorted((p for p in folder.rglob("*") if _is_input(p)), key=lambda p: p.relative_to(folder).parts) \
+        if folder.is_dir() else []
+
+
+def find_year(kinds: Sequence[FormKind], data_dir: Path, year: int) -> dict[FormKind, list[Path]]:
+    """Every kind's data files of a year; the year must exist and hold some."""
     folder = data_dir / str(year)
     if not folder.is_dir():
         raise YearNotFound(f"找不到 {year} 年度的数据文件夹：{folder}。"
                            f"请先建立该文件夹，并放入各部门的数据文件（.toml 或 .xlsx）。")
-    files = sorted(p for p in folder.iterdir()
-                   if p.is_file() and not p.name.startswith((".", "~$"))
-                   and (p.suffix.lower() in INPUT_SUFFIXES or wrong_format(p)))
-    if not files:
+    found = {kind: find_files(kind, data_dir, year) for kind in kinds}
+    if not any(found.values()):
         raise YearNotFound(f"{folder} 中没有部门数据文件（.toml 或 .xlsx）。")
-    return files
+    return found
 
 
 # Files that are clearly meant as department data but saved in a format we do not read:
@@ -76,8 +95,8 @@ def wrong_format(path: Path) -> str | None:
     return _WRONG_FORMATS.get(suffix)
 
 
-def read_input(path: Path) -> RawInput:
-    """Read a department file by its suffix: .toml or an .xlsx input workbook."""
+def read_input(path: Path, kind: FormKind) -> RawInput:
+    """Read a data file by its suffix: .toml or an .xlsx input workbook (the kind's)."""
     from reportgen.limits import check_input_size
 
     problem = wrong_format(path)
@@ -85,162 +104,143 @@ def read_input(path: Path) -> RawInput:
         raise InputError([error(path.name, f"不能读取这种格式：这是{problem}。")])
     check_input_size(path)
     if path.suffix.lower() == ".xlsx":
-        from reportgen.read_xlsx import read_xlsx
+        from reportgen.read.xlsx import read_xlsx
 
-        return read_xlsx(path)
-    from reportgen.read_toml import read_toml
+        return read_xlsx(path, kind.contract)
+    from reportgen.read.toml import read_toml
 
     return read_toml(path)
 
 
-def name_of(path: Path) -> tuple[str | None, str]:
-    """(部门名称, where it is written) of a department file; (None, "") when unreadable
-    (that is reported when the department itself is built)."""
-    from reportgen.validate import department_name
-
+def identify(path: Path, kind: FormKind) -> Identity | None:
+    """What a data file says it is; None when unreadable (reported when it is built)."""
     try:
-        raw = read_input(path)
+        return kind.identify(read_input(path, kind))
     except InputError:
-        return None, ""
-    return department_name(raw), raw.locate(("department", "name"))
+        return None
 
 
-def duplicate_files_and_names(sources: Sequence[Path], mapper=map
-                              ) -> tuple[dict[Path, list[Finding]], dict[Path, str | None]]:
-    """Errors for a second file of one department in a year (A.toml beside A.xlsx, or two
-    files with the same 部门名称), and the 部门名称 each file gives (None when unreadable).
-    Only each file's name and its location are kept, so memory stays flat however many
-    departments a year has; `mapper` may read the files in worker processes."""
+def duplicate_files_and_names(kind: FormKind, sources: Sequence[Path], mapper=map
+                              ) -> tuple[dict[Path, list[Finding]], dict[Path, Identity | None]]:
+    """Errors for a second file of one form in a year (A.toml beside A.xlsx, or two files
+    with the same name), and what each file says it is (None when unreadable). Only each
+    file's identity is kept, so memory stays flat however many forms a year has; `mapper`
+    may read the files in worker processes."""
+    from functools import partial
+
     from reportgen.validate import duplicate_findings
 
-    light: dict[Path, RawInput | None] = {}
-    names: dict[Path, str | None] = {}
-    for path, (name, where) in zip(sources, mapper(name_of, sources), strict=True):
-        names[path] = name
-        light[path] = None if not where else RawInput(
-            data={"department": {"name": name}}, source=path,
-            locate=lambda _path, where=where: where, findings=[])
-    duplicates = duplicate_findings(sources, light)
-    return duplicates, names
+    identities = dict(zip(sources, mapper(partial(identify, kind=kind), sources), strict=True))
+    return duplicate_findings(sources, identities, kind.noun), identities
 
 
-def warm_up(templates_dir: Path, year: int, formats: Sequence[str]) -> None:
+def warm_up(templates_dir: Path, year: int, formats: Sequence[str], kinds: Sequence[FormKind]) -> None:
     """Import the renderers and prepare the year's templates in this process, so worker
     processes forked from it start ready instead of each doing it again."""
+    from reportgen.tags.check import preflight
+
     needed = {"docx" if f == "pdf" else f for f in formats}
-    for fmt in needed:
-        try:
-            template = template_path(templates_dir, year, fmt)
-            if fmt == "docx":
-                from reportgen.render_docx import prepared
-            else:
-                from reportgen.render_xlsx import prepared
-            prepared(template)
-            from reportgen.template_check import preflight
-
-            preflight(template)  # cached per file version, like the prepared template
-        except Exception:  # noqa: BLE001 - a broken template is reported per department
-            pass
+    for kind in kinds:
+        for fmt in needed:
+            try:
+                template = template_path(templates_dir, kind, year, fmt)
+                _renderer(fmt).prepared(template)
+                preflight(template, kind.variables.known)  # cached per file version, like the template
+            except Exception:  # noqa: BLE001 - a broken template is reported per form
+                pass
 
 
-def load_department(path: Path) -> Department:
-    return build_department(read_input(path))
-
-
-def template_path(templates_dir: Path, year: int, fmt: str) -> Path:
-    """templates/<year>/<name> overrides templates/<name>."""
-    name = TEMPLATE_NAMES[fmt]
-    for candidate in (templates_dir / str(year) / name, templates_dir / name):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"找不到模板文件 {templates_dir / name}。")
-
-
-def output_name(department: Department, suffix: str) -> str:
-    from reportgen.write import safe_file_name
-
-    return f"{safe_file_name(department.name)}_{department.year}年度{FORM_TITLE}{suffix}"
-
-
-def render(evaluation: Evaluation, fmt: str, template: Path) -> bytes:
+def _renderer(fmt: str):
     if fmt == "docx":
-        from reportgen.render_docx import render_docx
+        from reportgen.render import docx
 
-        return render_docx(evaluation, template)
+        return docx
     if fmt == "xlsx":
-        from reportgen.render_xlsx import render_xlsx
+        from reportgen.render import xlsx
 
-        return render_xlsx(evaluation, template)
+        return xlsx
     raise ValueError(fmt)
 
 
-def build_department_file(
-    source: Path, year: int, *, templates_dir: Path, out_dir: Path,
-    formats: Sequence[str] = FORMATS,
-) -> BuildResult:
-    """Build one department's outputs; user errors become findings, never exceptions."""
-    from reportgen.validate import validate
-    from reportgen.write import build_timestamp, inside, reproducible_package, write_all_atomic
+def render(rendering: Rendering, fmt: str, template: Path) -> bytes:
+    module = _renderer(fmt)
+    return module.render_docx(rendering, template) if fmt == "docx" else module.render_xlsx(rendering, template)
 
-    result = BuildResult(source=source)
+
+def build_file(
+    kind: FormKind, source: Path, year: int, *, templates_dir: Path, out_dir: Path,
+    formats: Sequence[str] = FORMATS, settings: Settings | None = None,
+) -> BuildResult:
+    """Build one form's outputs; user errors become findings, never exceptions."""
+    from reportgen.tags.check import preflight, render_failure
+    from reportgen.write.files import build_timestamp, inside, reproducible_package, write_all_atomic
+
+    result = BuildResult(source=source, kind=kind.key)
     try:
-        department, findings = validate(read_input(source), year)
+        built, findings = kind.validate(read_input(source, kind), year, settings or Settings())
     except InputError as exc:
         result.findings.extend(exc.findings)
         return result
-    result.findings.extend(findings)  # warnings are reported; errors stop this department
-    if department is None:
+    result.findings.extend(findings)  # warnings are reported; errors stop this form
+    if built is None:
         return result
-    result.department = department.name
-    evaluation = evaluate(department)
-    from reportgen.template_check import preflight, render_failure
-
-    # A PDF is converted from the .docx (render_pdf.write_pdfs, once per run for all
-    # departments); the .docx is rendered for it even when not asked for itself.
+    result.name = kind.name_of(built)
+    result.group = kind.group(built)
+    rendering = kind.rendering(built)
+    known = kind.variables.known
+    # A PDF is converted from the .docx (render.pdf.write_pdfs, once per run for all
+    # forms); the .docx is rendered for it even when not asked for itself.
     needed = [f for f in formats if f != "pdf"] + (["docx"] if "pdf" in formats and "docx" not in formats else [])
     rendered = {}
     for fmt in needed:
         try:
-            template = template_path(templates_dir, year, fmt)
-            problems = preflight(template)  # e.g. a tag missing its }} (docxtpl would swallow text)
+            template = template_path(templates_dir, kind, year, fmt)
+            problems = preflight(template, known)  # e.g. a tag missing its }} (docxtpl would swallow text)
             if problems:
                 result.findings.extend(problems)
                 continue
-            rendered[fmt] = render(evaluation, fmt, template)
+            rendered[fmt] = render(rendering, fmt, template)
         except Exception as exc:  # a template an admin broke: a finding naming the tag
-            findings = render_failure(exc, templates_dir, year, TEMPLATE_NAMES[fmt])
-            if findings is None:
+            found = render_failure(exc, candidates(templates_dir, kind, year, kind.template_names[fmt]), known)
+            if found is None:
                 raise
-            result.findings.extend(findings)
+            result.findings.extend(found)
     if not result.ok:
         return result
-    stamp = build_timestamp(department.year)
+    stamp = build_timestamp(year)
     folder = out_dir / str(year)
     writes: list[tuple[Path, bytes]] = []
     scratch = None
     for fmt, data in rendered.items():
-        target = inside(folder, folder / output_name(department, f".{fmt}"))
+        target = inside(folder, folder / kind.output_path(built, f".{fmt}"))
         if fmt not in formats:  # the .docx of a PDF only: in a hidden scratch folder
-            folder.mkdir(parents=True, exist_ok=True)
-            scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=folder))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=target.parent))
             target = scratch / target.name
         writes.append((target, reproducible_package(data, stamp)))
     try:
-        write_all_atomic(writes)  # all of a department's files, or none
+        write_all_atomic(writes)  # all of a form's files, or none
     except OSError as exc:  # e.g. a file is open in Excel/WPS on Windows
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
         where = exc.filename or folder
         result.findings.append(error(str(where), (
             f"无法写入（{describe_os_error(exc)}）。如果此文件正在 Word/Excel/WPS 中打开，"
-            "请先关闭再重新生成；这个部门原有的文件都保持不变。")))
+            f"请先关闭再重新生成；这个{kind.noun}原有的文件都保持不变。")))
         return result
     for target, _ in writes:
         if scratch is None or target.parent != scratch:
             result.outputs.append(target)
         if target.suffix == ".docx" and "pdf" in formats:
-            pdf = inside(folder, folder / output_name(department, ".pdf"))
+            pdf = inside(folder, folder / kind.output_path(built, ".pdf"))
             result.pdf_job = PdfJob(target=pdf, docx=target, scratch=scratch)
-    if result.ok:
-        result.summary = summarize(evaluation)
+    result.summary = kind.summary(built)
     return result
+
+
+def load(kind: FormKind, source: Path, year: int | None = None, settings: Settings | None = None):
+    """A form's validated model and figures (Built); InputError when it has an error."""
+    built, findings = kind.validate(read_input(source, kind), year, settings or Settings())
+    if built is None:
+        raise InputError(findings)
+    return built

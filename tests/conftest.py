@@ -45,7 +45,7 @@ def pdf_text(pdf: Path) -> str:
 
 
 def to_pdf(source: Path, out_dir: Path) -> Path:
-    from reportgen.render_pdf import convert_to_pdf
+    from reportgen.render.pdf import convert_to_pdf
 
     return convert_to_pdf([source], out_dir)[0]
 
@@ -59,16 +59,33 @@ def make_year(tmp_path: Path, *sources: Path, year: int = 2022) -> Path:
     return tmp_path
 
 
-def build_into(workspace: Path, year: int = 2022, formats=None):
+def build_into(workspace: Path, year: int = 2022, formats=None, templates_dir: Path = TEMPLATES):
     """Run the pipeline for every department of a workspace; returns the BuildResults."""
-    from reportgen.pipeline import build_department_file, find_department_files
+    from reportgen.pipeline import FORMATS, build_file, find_files
 
-    kwargs = {"formats": formats} if formats else {}
     return [
-        build_department_file(source, year, templates_dir=TEMPLATES,
-                              out_dir=workspace / "output", **kwargs)
-        for source in find_department_files(workspace / "data", year)
+        build_file(DEPARTMENT(), source, year, templates_dir=templates_dir,
+                   out_dir=workspace / "output", formats=formats or FORMATS)
+        for source in find_files(DEPARTMENT(), workspace / "data", year)
     ]
+
+
+def DEPARTMENT():  # noqa: N802 - reads as the constant it stands for
+    """The department form kind (imported when first needed)."""
+    from reportgen.forms.registry import get_kind
+
+    return get_kind("department")
+
+
+def load_demo(source: Path = DEMO_TOML):
+    """The validated department (Built: .model, .evaluation) of a data file."""
+    from reportgen.pipeline import load
+
+    return load(DEPARTMENT(), source)
+
+
+def rendering_of(source: Path = DEMO_TOML):
+    return DEPARTMENT().rendering(load_demo(source))
 
 
 @pytest.fixture
@@ -106,13 +123,7 @@ def copy_templates(target: Path) -> Path:
 
 def build_with(workspace: Path, templates_dir: Path, year: int = 2022, formats=("docx",)):
     """build_into with another templates folder."""
-    from reportgen.pipeline import build_department_file, find_department_files
-
-    return [
-        build_department_file(source, year, templates_dir=templates_dir,
-                              out_dir=workspace / "output", formats=formats)
-        for source in find_department_files(workspace / "data", year)
-    ]
+    return build_into(workspace, year, formats, templates_dir)
 
 
 def run_reportgen(*args, cwd: Path, env: dict | None = None, executable: str | None = None):

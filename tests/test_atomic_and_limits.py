@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import synthetic_departments
-from reportgen import write
+from reportgen.write import files as write
 from tests.conftest import TEMPLATES, build_into, make_year, run_reportgen
 
 

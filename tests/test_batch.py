@@ -87,14 +87,14 @@ def test_one_department_crashing_does_not_stop_the_others(tmp_path, monkeypatch)
     from reportgen import batch
 
     synthetic_departments(tmp_path / "data" / "2022", 2)
-    real = batch.build_department_file
+    real = batch.build_file
 
-    def flaky(source: Path, *args, **kwargs):
+    def flaky(kind, source: Path, *args, **kwargs):
         if source.stem == "示例部门0000":
             raise RuntimeError("disk on fire")
-        return real(source, *args, **kwargs)
+        return real(kind, source, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "build_department_file", flaky)
+    monkeypatch.setattr(batch, "build_file", flaky)
     outcome = batch.build_year(tmp_path / "data", 2022, templates_dir=TEMPLATES,
                                out_dir=tmp_path / "output", formats=("docx",), jobs=1)
     assert [r.ok for r in outcome.results] == [False, True]

@@ -15,7 +15,7 @@ import pytest
 from reportgen import __version__
 from reportgen.cli import _chinese
 from reportgen.findings import describe_os_error
-from reportgen.read_toml import toml_error
+from reportgen.read.toml import toml_error
 from tests.conftest import DEMO_TOML, TEMPLATES
 
 

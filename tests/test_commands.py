@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reportgen.rules import AT_MOST, Target, execution_rate_score, output_targets_score
-from reportgen.standard import STANDARD_2022
+from reportgen.forms.department.rules import AT_MOST, Target, execution_rate_score, output_targets_score
+from reportgen.forms.department.standard import STANDARD_2022
 from tests.conftest import DEMO_TOML, ROOT, SAMPLE_TOML, TEMPLATES, convert_file, make_year, run_cli
 from tests.docx_helpers import all_text
 
@@ -324,8 +324,8 @@ def test_help_is_chinese(command):
 def test_standard_system_matches_the_demo_form():
     """The scaffold's standard 2022 indicator system restates the demo's structure; they
     must not drift apart (names, 分值, 指标解释, order)."""
-    from reportgen.read_toml import read_toml
-    from reportgen.standard import standard_indicators
+    from reportgen.forms.department.standard import standard_indicators
+    from reportgen.read.toml import read_toml
     from tests.conftest import DEMO_TOML
 
     keys = ("level1", "level2", "name", "weight", "explanation")

@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen.compute import evaluate, grade_for, group_indicators
 from reportgen.formats import money, score, weight
-from reportgen.model import build_department
-from reportgen.read_toml import read_toml
+from reportgen.forms.department.compute import evaluate
+from reportgen.forms.department.model import build_department
+from reportgen.indicators import group_indicators
+from reportgen.read.toml import read_toml
+from reportgen.settings import Settings
 from tests.conftest import DEMO_TOML, SAMPLE_TOML
 
 
@@ -14,7 +16,7 @@ from tests.conftest import DEMO_TOML, SAMPLE_TOML
     ("60", "中"), ("59.99", "差"), ("0", "差"),
 ])
 def test_grade_bands(total, grade):
-    assert grade_for(Decimal(total)) == grade
+    assert Settings().grade_for(Decimal(total)) == grade
 
 
 def test_decimal_sums_are_exact():
@@ -43,7 +45,7 @@ def test_score_format_rounds_half_up():
 
 
 def test_demo_totals_and_groups():
-    evaluation = evaluate(build_department(read_toml(DEMO_TOML)))
+    evaluation = evaluate(build_department(read_toml(DEMO_TOML)), Settings())
     assert evaluation.total_score == Decimal("94.49")
     assert evaluation.total_weight == 100
     assert evaluation.grade == "优"
@@ -62,7 +64,7 @@ def test_demo_totals_and_groups():
 
 
 def test_sample_has_three_level1_and_good_grade():
-    evaluation = evaluate(build_department(read_toml(SAMPLE_TOML)))
+    evaluation = evaluate(build_department(read_toml(SAMPLE_TOML)), Settings())
     assert [lv.name for lv in evaluation.levels] == ["履职效能", "管理效率", "社会效益"]
     assert evaluation.total_score == Decimal("84.35")
     assert evaluation.grade == "良"

@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from reportgen.compute import evaluate, summarize
+from reportgen.forms.department.checks import validate
+from reportgen.forms.department.compute import evaluate, summarize
 from reportgen.model import RawInput
-from reportgen.read_toml import TomlLocator
-from reportgen.render_summary import render_summary
-from reportgen.validate import validate
-from tests.conftest import DEMO_TOML, TEMPLATES, make_year, run_reportgen
+from reportgen.read.toml import TomlLocator
+from reportgen.render.summary import render_summary
+from reportgen.settings import Settings
+from tests.conftest import DEMO_TOML, DEPARTMENT, TEMPLATES, make_year, run_reportgen
 from tests.docx_helpers import open_docx, vertical_spans
 
 DEMO = DEMO_TOML.read_text(encoding="utf-8")
@@ -56,7 +57,7 @@ def test_stray_spaces_do_not_split_indicator_groups(tmp_path):
     text = DEMO.replace('level1 = "履职效能"', 'level1 = "履职效能 "', 1)
     dept, findings = department(text)
     assert dept is not None, findings
-    evaluation = evaluate(dept)
+    evaluation = evaluate(dept, Settings())
     assert [(lv.name, lv.weight) for lv in evaluation.levels] == [("履职效能", 50), ("管理效率", 50)]
     assert summarize(evaluation).level_scores[0] == ("履职效能", Decimal("48.49"))
 
@@ -65,7 +66,7 @@ def test_summary_adds_up_a_level1_that_comes_back_later():
     dept, _ = department(DEMO)
     rows = list(dept.indicators)
     moved = rows[:1] + rows[3:] + rows[1:3]  # 履职效能 row, 管理效率 rows, 履职效能 again
-    evaluation = evaluate(replace(dept, indicators=tuple(moved)))
+    evaluation = evaluate(replace(dept, indicators=tuple(moved)), Settings())
     assert [lv.name for lv in evaluation.levels] == ["履职效能", "管理效率", "履职效能"]
     scores = dict(summarize(evaluation).level_scores)
     assert scores == {"履职效能": Decimal("48.49"), "管理效率": Decimal("46.00")}
@@ -73,7 +74,7 @@ def test_summary_adds_up_a_level1_that_comes_back_later():
 
 def test_summary_header_from_a_formula_like_level1_stays_text():
     dept, _ = department(DEMO.replace('level1 = "管理效率"', 'level1 = "=HYPERLINK(1)"'))
-    data = render_summary(2022, [summarize(evaluate(dept))])
+    data = render_summary(2022, {DEPARTMENT(): [summarize(evaluate(dept, Settings()))]}, Settings())
     sheet = load_workbook(io.BytesIO(data))["汇总"]
     header = [c for c in sheet[1] if c.value and str(c.value).startswith("=")]
     assert header and all(c.data_type == "s" for c in header)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.write import safe_file_name
+from reportgen.write.files import safe_file_name
 from tests.conftest import DEMO_TOML, build_into, make_year
 from tests.docx_helpers import all_text
 

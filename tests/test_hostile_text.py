@@ -15,14 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from reportgen.compute import evaluate
+from reportgen.forms.department.checks import validate
+from reportgen.forms.department.compute import evaluate
+from reportgen.forms.department.context import rendering
+from reportgen.forms.department.contract import CONTRACT
 from reportgen.model import RawInput
-from reportgen.read_toml import read_toml
-from reportgen.render_docx import render_docx
-from reportgen.render_xlsx import render_xlsx
-from reportgen.validate import validate
-from reportgen.write_toml import dumps
-from tests.conftest import DEMO_TOML, TEMPLATES, needs_office
+from reportgen.read.toml import read_toml
+from reportgen.render.docx import render_docx
+from reportgen.render.xlsx import render_xlsx
+from reportgen.settings import Settings
+from reportgen.write.toml import dumps
+from tests.conftest import DEMO_TOML, DEPARTMENT, TEMPLATES, needs_office
 from tests.docx_helpers import all_text
 
 FIELDS = [
@@ -88,10 +91,10 @@ def build_in_memory(data: dict, tmp: Path):
     if department is None:
         assert any(f.level == "error" and f.message for f in findings)
         return None
-    evaluation = evaluate(department)
+    evaluation = rendering(evaluate(department, Settings()))
     docx = tmp / "form.docx"
-    docx.write_bytes(render_docx(evaluation, TEMPLATES / "自评表.docx"))
-    return docx, render_xlsx(evaluation, TEMPLATES / "自评表.xlsx")
+    docx.write_bytes(render_docx(evaluation, TEMPLATES / "department" / "自评表.docx"))
+    return docx, render_xlsx(evaluation, TEMPLATES / "department" / "自评表.xlsx")
 
 
 @pytest.mark.parametrize("path", FIELDS, ids=lambda p: ".".join(map(str, p)))
@@ -155,7 +158,7 @@ def test_hostile_outputs_open_in_libreoffice(tmp_path):
         data = with_text(("unmet_reason",), text)
         data["department"]["name"] = f"部门{index:02d}"
         data["indicators"][0]["reason"] = text
-        (folder / f"部门{index:02d}.toml").write_text(dumps(data), encoding="utf-8")
+        (folder / f"部门{index:02d}.toml").write_text(dumps(data, CONTRACT), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "reportgen", "build", "--year", "2022",
                              "--templates", str(TEMPLATES)], cwd=tmp_path, capture_output=True,
                             text=True, timeout=600)
@@ -164,7 +167,7 @@ def test_hostile_outputs_open_in_libreoffice(tmp_path):
     out = tmp_path / "output" / "2022"
     files = sorted(out.glob("部门*.docx")) + sorted(out.glob("部门*.xlsx"))
     assert len(files) == 2 * (len(HOSTILE) + 1)
-    from reportgen.render_pdf import convert_to_pdf
+    from reportgen.render.pdf import convert_to_pdf
 
     for kind in ("docx", "xlsx"):  # same stems: one folder per kind
         sources = [f for f in files if f.suffix == f".{kind}"]
@@ -182,13 +185,13 @@ def test_hostile_outputs_open_in_libreoffice(tmp_path):
 
 
 def test_summary_keeps_formula_like_names_as_text():
-    from reportgen.compute import summarize
-    from reportgen.render_summary import render_summary
+    from reportgen.forms.department.compute import summarize
+    from reportgen.render.summary import render_summary
 
     data = with_text(("department", "name"), "=1+1")
     raw = RawInput(data=data, source=DEMO_TOML, locate=lambda path: "x", findings=[])
     department, _ = validate(raw, 2022)
-    summary = render_summary(2022, [summarize(evaluate(department))])
+    summary = render_summary(2022, {DEPARTMENT(): [summarize(evaluate(department, Settings()))]}, Settings())
     [cell] = [c for c in xlsx_cells(summary) if c.value == "=1+1"]
     assert cell.data_type == "s"
     with zipfile.ZipFile(io.BytesIO(summary)) as archive:

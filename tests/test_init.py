@@ -14,6 +14,8 @@ from docx import Document
 
 from tests.conftest import DEMO_TOML, ROOT, TEMPLATES, run_reportgen
 
+DOCX_TEMPLATE = TEMPLATES / "department" / "自评表.docx"
+
 DEMO_DOCX = "广州市应急管理局_2022年度部门整体支出绩效自评表.docx"
 
 
@@ -22,14 +24,14 @@ def test_init_creates_a_working_folder_that_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     workspace = tmp_path / "ws"
     assert (workspace / "data" / "2022" / DEMO_TOML.name).read_bytes() == DEMO_TOML.read_bytes()
-    assert (workspace / "templates" / "自评表.docx").read_bytes() == (TEMPLATES / "自评表.docx").read_bytes()
+    assert (workspace / "templates" / "department" / "自评表.docx").read_bytes() == DOCX_TEMPLATE.read_bytes()
     assert (workspace / "docs" / "模板编辑说明.md").is_file()
     assert (workspace / "output").is_dir()
-    assert "已创建：ws/templates/自评表.docx" in result.stdout
+    assert "已创建：ws/templates/department/自评表.docx" in result.stdout
     assert "cd ws && reportgen build --year 2022" in result.stdout
 
     # The workspace's own templates are used: an edit there shows in the output.
-    template = workspace / "templates" / "自评表.docx"
+    template = workspace / "templates" / "department" / "自评表.docx"
     document = Document(str(template))
     document.paragraphs[0].runs[0].text = "部门整体支出绩效自评报告表"
     document.save(str(template))
@@ -41,7 +43,7 @@ def test_init_creates_a_working_folder_that_builds(tmp_path):
     # init again keeps what is there.
     again = run_reportgen("init", "ws", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "已存在，未改动：ws/templates/自评表.docx" in again.stdout
+    assert "已存在，未改动：ws/templates/department/自评表.docx" in again.stdout
     assert Document(str(template)).paragraphs[0].text == "部门整体支出绩效自评报告表"
 
 
@@ -117,7 +119,7 @@ def test_pip_install_then_init_and_build(tmp_path):
                  tmp_path, env).stdout.strip()
     package = Path(where)
     assert package.is_relative_to(venv), where  # installed, not the repository
-    assert (package / "templates" / "自评表.docx").read_bytes() == (TEMPLATES / "自评表.docx").read_bytes()
+    assert (package / "templates" / "department" / "自评表.docx").read_bytes() == DOCX_TEMPLATE.read_bytes()
     assert (package / "sample_data" / "2022" / DEMO_TOML.name).is_file()
     assert (package / "docs" / "模板编辑说明.md").is_file()
     plain = tmp_path / "plain"

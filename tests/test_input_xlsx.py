@@ -10,11 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reportgen.pipeline import find_department_files, read_input
-from reportgen.read_xlsx import float_to_decimal, read_xlsx
-from reportgen.scaffold import same_content
-from reportgen.write_toml import dumps
-from tests.conftest import DEMO_TOML, SAMPLE_TOML, build_into, convert_file, make_year, run_cli
+from reportgen.convert import same_content as same_content_of
+from reportgen.forms.department.contract import CONTRACT
+from reportgen.pipeline import find_files, read_input
+from reportgen.read.xlsx import float_to_decimal, read_xlsx
+from reportgen.write.toml import dumps
+from tests.conftest import DEMO_TOML, DEPARTMENT, SAMPLE_TOML, build_into, convert_file, make_year, run_cli
 from tests.docx_helpers import all_text
 
 DEPT = "广州市应急管理局"
@@ -46,7 +47,7 @@ def test_float_cells_become_the_decimal_a_person_typed(value, expected):
 
 
 def test_workbook_numbers_are_exact(demo_xlsx):
-    data = read_xlsx(demo_xlsx).data
+    data = read_xlsx(demo_xlsx, CONTRACT).data
     scores = [row["score"] for row in data["indicators"]]
     assert Decimal("19.54") in scores and Decimal("8.95") in scores
     assert all(isinstance(s, (int, Decimal)) for s in scores)
@@ -56,7 +57,7 @@ def test_workbook_numbers_are_exact(demo_xlsx):
 
 # ----------------------------------------------------------------------------- same content
 def test_demo_workbook_reads_as_the_toml_data(demo_xlsx):
-    assert read_xlsx(demo_xlsx).data == toml_data(DEMO_TOML)
+    assert read_xlsx(demo_xlsx, CONTRACT).data == toml_data(DEMO_TOML)
 
 
 @pytest.mark.parametrize("source", [DEMO_TOML, SAMPLE_TOML], ids=["demo", "sample"])
@@ -66,7 +67,7 @@ def test_toml_to_xlsx_to_toml_gives_the_same_data(tmp_path, source):
     assert toml_data(back) == toml_data(source)
     # and once more: the written TOML converts to an identical workbook content
     again = convert_file(back, tmp_path / "again" / f"{source.stem}.xlsx")
-    assert read_xlsx(again).data == read_xlsx(xlsx).data
+    assert read_xlsx(again, CONTRACT).data == read_xlsx(xlsx, CONTRACT).data
 
 
 def test_demo_round_trip_builds_a_form_with_identical_text(tmp_path, demo_xlsx):
@@ -85,10 +86,10 @@ def test_demo_as_workbook_input_builds_the_same_form(tmp_path, demo_xlsx):
 
 def test_toml_and_workbook_side_by_side_in_one_year(tmp_path, demo_xlsx):
     workspace = make_year(tmp_path, SAMPLE_TOML, demo_xlsx)
-    assert [p.suffix for p in find_department_files(workspace / "data", 2022)] == [".xlsx", ".toml"]
+    assert [p.suffix for p in find_files(DEPARTMENT(), workspace / "data", 2022)] == [".xlsx", ".toml"]
     results = build_into(workspace)
     assert all(r.ok for r in results)
-    assert sorted(r.department for r in results) == [DEPT, "广州市示例局"]
+    assert sorted(r.name for r in results) == [DEPT, "广州市示例局"]
 
 
 # ----------------------------------------------------------------------------- by header text
@@ -106,7 +107,7 @@ def test_columns_in_any_order_and_extra_columns_are_ignored(tmp_path, demo_xlsx)
     workbook["基本情况"]["A1"] = "说明"
     workbook.create_sheet("草稿")["A1"] = "anything"
     workbook.save(path)
-    raw = read_xlsx(path)
+    raw = read_xlsx(path, CONTRACT)
     assert raw.data == toml_data(DEMO_TOML)
     assert raw.locate(("indicators", 10, "score")) == f"{DEPT}.xlsx 指标评分!AA12"
     assert raw.locate(("department", "units")) == f"{DEPT}.xlsx 基本情况!C4"
@@ -117,7 +118,7 @@ def test_blank_rows_are_skipped_and_cells_still_located(tmp_path, demo_xlsx):
     workbook = openpyxl.load_workbook(demo_xlsx)
     workbook["指标评分"].insert_rows(5, 2)
     workbook.save(path)
-    raw = read_xlsx(path)
+    raw = read_xlsx(path, CONTRACT)
     assert raw.data == toml_data(DEMO_TOML)
     assert raw.locate(("indicators", 3, "weight")) == f"{DEPT}.xlsx 指标评分!D7"
     assert raw.locate(("indicators", 2, "score")) == f"{DEPT}.xlsx 指标评分!F4"
@@ -132,7 +133,7 @@ def test_percent_cells_and_rule_names(tmp_path, demo_xlsx):
     sheet["J4"] = 0.8951
     sheet["J4"].number_format = "0.00%"
     workbook.save(path)
-    row = read_xlsx(path).data["indicators"][2]
+    row = read_xlsx(path, CONTRACT).data["indicators"][2]
     assert row["rule"] == "execution_rate"
     assert row["execution_rate"] == Decimal("89.51")
     workspace = make_year(tmp_path / "ws", path)
@@ -143,7 +144,7 @@ def test_completion_paragraphs_are_lines_of_one_cell(demo_xlsx):
     sheet = openpyxl.load_workbook(demo_xlsx)["绩效目标"]
     assert sheet["A1"].value == "序号" and sheet["C1"].value == "完成情况"
     assert sheet["C2"].value.count("\n") == 2  # goal 1 has three paragraphs
-    assert len(read_xlsx(demo_xlsx).data["goals"][0]["completion"]) == 3
+    assert len(read_xlsx(demo_xlsx, CONTRACT).data["goals"][0]["completion"]) == 3
 
 
 # ----------------------------------------------------------------------------- TOML writer
@@ -157,19 +158,23 @@ def test_toml_writer_escapes_everything_and_parses_back():
         "indicators": [{"level1": "一", "name": "=SUM(A1)", "weight": Decimal("0.5"),
                         "score": Decimal("-0"), "reason": "结尾是引号\""}],
     }
-    text = dumps(tricky)
+    text = dumps(tricky, CONTRACT)
     assert tomllib.loads(text, parse_float=Decimal) == tricky
     assert 'basic = 0.10' in text and "project = 5.00" in text
 
 
 def test_writer_and_reader_agree_on_text_that_looks_like_a_formula(tmp_path):
-    from reportgen.scaffold import encode
+    from reportgen.convert import encode
 
     data = toml_data(DEMO_TOML)
     data["indicators"][0]["reason"] = "=1+1 不是公式"
     path = tmp_path / "x.xlsx"
-    path.write_bytes(encode(data, "xlsx"))
-    assert read_xlsx(path).data["indicators"][0]["reason"] == "=1+1 不是公式"
+    path.write_bytes(encode(data, "xlsx", CONTRACT))
+    assert read_xlsx(path, CONTRACT).data["indicators"][0]["reason"] == "=1+1 不是公式"
+
+
+def same_content(a, b):
+    return same_content_of(a, b, CONTRACT)
 
 
 def test_same_content_ignores_only_presentation():
@@ -183,7 +188,7 @@ def test_same_content_ignores_only_presentation():
 
 
 def test_read_input_dispatches_by_suffix(demo_xlsx):
-    assert read_input(demo_xlsx).data == read_input(DEMO_TOML).data
+    assert read_input(demo_xlsx, DEPARTMENT()).data == read_input(DEMO_TOML, DEPARTMENT()).data
 
 
 # ----------------------------------------------------------------------------- merged cells
@@ -205,7 +210,7 @@ def test_merged_cells_read_as_their_top_left_cell(tmp_path, demo_xlsx):
     workbook["绩效目标"].merge_cells("A5:A7")  # 序号 over goals 4, 5 and a blank row
     workbook.save(path)
     assert openpyxl.load_workbook(path)["指标评分"]["A3"].value is None
-    raw = read_xlsx(path)
+    raw = read_xlsx(path, CONTRACT)
     assert raw.data == toml_data(DEMO_TOML)  # 25 rows: the blank rows under A5:A30 stay out
     assert raw.locate(("indicators", 1, "level1")) == f"{DEPT}.xlsx 指标评分!A3"  # the real cell
     assert raw.locate(("indicators", 5, "level2")) == f"{DEPT}.xlsx 指标评分!B7"
@@ -219,7 +224,7 @@ def test_a_merged_number_counts_in_every_row_it_covers(tmp_path, demo_xlsx):
     sheet["D2"] = 10  # 分值 of 2 and 3 merged: both rows read 10, the total is not 100
     merge_down(sheet, ["D2:D3"])
     workbook.save(path)
-    weights = [row["weight"] for row in read_xlsx(path).data["indicators"][:2]]
+    weights = [row["weight"] for row in read_xlsx(path, CONTRACT).data["indicators"][:2]]
     assert weights == [10, 10]
 
 
@@ -242,7 +247,7 @@ UNCALCULATED = "单元格中是公式，但没有保存计算结果：请用 Exc
 
 
 def test_a_formula_without_a_saved_result_is_a_located_error(tmp_path, demo_xlsx):
-    from reportgen.findings import InputError
+    from reportgen.errors import InputError
 
     path = tmp_path / f"{DEPT}.xlsx"
     workbook = openpyxl.load_workbook(demo_xlsx)
@@ -253,7 +258,7 @@ def test_a_formula_without_a_saved_result_is_a_located_error(tmp_path, demo_xlsx
     workbook["指标评分"].merge_cells("A2:A4")
     workbook.save(path)
     with pytest.raises(InputError) as caught:
-        read_xlsx(path)
+        read_xlsx(path, CONTRACT)
     found = {(f.location, f.message) for f in caught.value.findings}
     assert {place for place, message in found if message.startswith(UNCALCULATED)} == {
         f"{DEPT}.xlsx 指标评分!F5", f"{DEPT}.xlsx 预算!A2", f"{DEPT}.xlsx 绩效目标!B8",
@@ -282,18 +287,18 @@ def test_formulas_with_saved_results_read_as_their_results(tmp_path, demo_xlsx):
                  .replace('<c r="G2" s="4"><f>', '<c r="G2" s="4" t="str"><f>'))
     expected = toml_data(DEMO_TOML)
     del expected["indicators"][0]["reason"], expected["indicators"][0]["measure"]
-    assert read_xlsx(path).data == expected
+    assert read_xlsx(path, CONTRACT).data == expected
 
 
 def test_the_package_is_searched_for_formulas_once_and_only_for_a_blank_cell(tmp_path, demo_xlsx, monkeypatch):
     """Reading stays one openpyxl load: the package is searched for formulas without a result
     (a look at the sheet XML) once, when a cell first reads as blank; never for a full file."""
-    import reportgen.read_xlsx as read_module
+    import reportgen.read.xlsx as read_module
 
     calls = []
     original = read_module.uncalculated_formulas
     monkeypatch.setattr(read_module, "uncalculated_formulas", lambda path: calls.append(path) or original(path))
-    read_xlsx(demo_xlsx)
+    read_xlsx(demo_xlsx, CONTRACT)
     assert len(calls) == 1  # the demo has blank 未达标原因 cells
     assert original(demo_xlsx) == {}
     full = tmp_path / "full.xlsx"
@@ -306,5 +311,5 @@ def test_the_package_is_searched_for_formulas_once_and_only_for_a_blank_cell(tmp
                     cell.value = "无"
     workbook.save(full)
     calls.clear()
-    read_xlsx(full)
+    read_xlsx(full, CONTRACT)
     assert calls == []

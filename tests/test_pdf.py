@@ -61,7 +61,7 @@ def test_build_pdf_reproduces_the_form_with_embedded_fonts(demo_workspace, tmp_p
 
 @needs_office
 def test_docx_xlsx_pdf_of_a_batch_in_one_libreoffice_run(tmp_path, monkeypatch):
-    import reportgen.render_pdf as render_pdf
+    import reportgen.render.pdf as render_pdf
 
     calls = []
     convert = render_pdf.convert_to_pdf
@@ -99,7 +99,7 @@ def test_missing_libreoffice_is_explained(demo_workspace):
 
 
 def test_write_pdfs_without_libreoffice_raises_the_chinese_message(tmp_path, monkeypatch):
-    import reportgen.render_pdf as render_pdf
+    import reportgen.render.pdf as render_pdf
 
     monkeypatch.setattr(render_pdf, "find_soffice", lambda: None)
     scratch = tmp_path / ".pdf-scratch"

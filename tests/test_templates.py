@@ -15,10 +15,12 @@ from docx.shared import Pt
 
 from tests.conftest import (
     DEMO_TOML,
+    DEPARTMENT,
     SAMPLE_TOML,
     TEMPLATES,
     build_with,
     copy_templates,
+    load_demo,
     make_year,
     needs_office,
     run_reportgen,
@@ -26,7 +28,7 @@ from tests.conftest import (
 from tests.docx_helpers import all_text
 
 NEW_TITLE = "部门整体支出绩效自评报告表"
-DOCX = "自评表.docx"
+DOCX = "department/自评表.docx"
 
 
 def set_font(run, name: str) -> None:
@@ -112,35 +114,38 @@ def errors_of(results) -> list[str]:
 
 
 def test_variable_table_matches_the_real_context():
-    from reportgen.compute import evaluate
-    from reportgen.context import build_context
-    from reportgen.pipeline import load_department
-    from reportgen.variables import PATHS, context_paths
+    from reportgen.forms.department.context import build_context
+    from reportgen.forms.department.variables import TABLE
+    from reportgen.tags.variables import context_paths
 
+    PATHS = TABLE.paths
     for source in (DEMO_TOML, SAMPLE_TOML):
-        context = build_context(evaluate(load_department(source)))
+        context = build_context(load_demo(source).evaluation)
         found = context_paths(context)
         assert found - PATHS == set(), "variables missing from reportgen/variables.py"
         assert PATHS - found == set(), "variables in the table that the context does not have"
 
 
 def test_guide_shows_the_generated_variable_table():
-    from reportgen.variables import GUIDE_NAME, demo_context, guide_section, variables_markdown
+    from reportgen.tags.guide import guide_sections
+    from reportgen.tags.variables import GUIDE_NAME
 
     guide = (TEMPLATES.parent / GUIDE_NAME).read_text(encoding="utf-8")
-    assert guide_section(guide) == variables_markdown(demo_context()), (
+    table = DEPARTMENT().variables
+    assert table.guide_section(guide) == guide_sections(DEPARTMENT()), (
         "docs/模板编辑说明.md is out of date: run python tools/update_template_guide.py")
     assert "| `department.name` | 部门名称 | `{{ department.name }}` | 广州市应急管理局 |" in guide
     assert "`{{ budget.total\\|money }}` | 39,481.84" in guide
 
 
 def test_every_tag_of_the_shipped_templates_is_in_the_table():
-    from reportgen.template_check import check_template, template_files
+    from reportgen.tags.check import check_template
+    from reportgen.template_files import template_files
 
     files = template_files(TEMPLATES)
-    assert TEMPLATES / DOCX in files
-    for path in files:
-        assert check_template(path) == [], path
+    assert (DEPARTMENT(), TEMPLATES / DOCX) in files
+    for kind, path in files:
+        assert check_template(path, kind.variables.known) == [], path
 
 
 # ---------------------------------------------------------------- edits in Word
@@ -173,7 +178,7 @@ def test_tag_split_over_runs_with_other_formatting_survives(tmp_path):
 
     check = run_reportgen("templates", "check", "--templates", templates, cwd=tmp_path)
     assert check.returncode == 0, check.stderr
-    assert "模板正常：templates/自评表.docx" in check.stdout
+    assert "模板正常：templates/department/自评表.docx" in check.stdout
 
     output = built_docx(build_with(make_year(tmp_path / "ws", DEMO_TOML), templates))
     document = Document(str(output))
@@ -196,7 +201,8 @@ def test_template_resaved_by_an_office_program_still_works(tmp_path):
 
     templates = tmp_path / "templates"
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(templates), str(TEMPLATES / DOCX)],
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(templates / "department"),
+                    str(TEMPLATES / DOCX)],
                    check=True, capture_output=True, timeout=300)
     check = run_reportgen("templates", "check", "--templates", templates, cwd=tmp_path)
     assert check.returncode == 0, check.stderr
@@ -217,13 +223,13 @@ def test_unknown_tag_fails_check_and_build_naming_it(tmp_path):
 
     check = run_reportgen("templates", "check", cwd=workspace)
     assert check.returncode == 1
-    assert ("templates/自评表.docx 表格1 第6行第3列：标签中的「no_such_field」不是可用的变量"
+    assert ("templates/department/自评表.docx 表格1 第6行第3列：标签中的「no_such_field」不是可用的变量"
             in check.stderr), check.stderr
     assert "Traceback" not in check.stdout + check.stderr
 
     build = run_reportgen("build", "--year", "2022", "--format", "docx", cwd=workspace)
     assert build.returncode == 1
-    assert "no_such_field" in build.stderr and "templates/自评表.docx" in build.stderr
+    assert "no_such_field" in build.stderr and "templates/department/自评表.docx" in build.stderr
     assert "未生成：广州市应急管理局.toml" in build.stderr
     assert "Traceback" not in build.stdout + build.stderr
     assert not list((workspace / "output").rglob("*.docx"))
@@ -240,9 +246,9 @@ def test_unknown_tag_fails_check_and_build_naming_it(tmp_path):
 def test_broken_tags_are_located(tmp_path, old, new, where, says):
     templates = copy_templates(tmp_path / "templates")
     path = edit_template(templates, lambda d: replace_tag(d, old, new))
-    from reportgen.template_check import check_template
+    from reportgen.tags.check import check_template
 
-    findings = check_template(path)
+    findings = check_template(path, DEPARTMENT().variables.known)
     assert [f.location.split(" ", 1)[1] for f in findings] == [where]
     assert says in findings[0].message
     # The build of that department fails with the same finding, and writes nothing.
@@ -254,10 +260,10 @@ def test_broken_tags_are_located(tmp_path, old, new, where, says):
 def test_broken_excel_template_is_located(tmp_path):
     from openpyxl import load_workbook
 
-    from reportgen.template_check import check_template
+    from reportgen.tags.check import check_template
 
     templates = copy_templates(tmp_path / "templates")
-    path = templates / "自评表.xlsx"
+    path = templates / "department" / "自评表.xlsx"
     if not path.is_file():
         pytest.skip("no Excel template yet")
     workbook = load_workbook(path)
@@ -265,7 +271,7 @@ def test_broken_excel_template_is_located(tmp_path):
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == "{{ department.name }}")
     cell.value = "{{ department.nme }}"
     workbook.save(path)
-    findings = check_template(path)
+    findings = check_template(path, DEPARTMENT().variables.known)
     assert [f.location for f in findings] == [f"{path} {sheet.title}!{cell.coordinate}"]
     assert "是不是「department.name」" in findings[0].message
     results = build_with(make_year(tmp_path / "ws", DEMO_TOML), templates, formats=("xlsx",))
@@ -275,11 +281,12 @@ def test_broken_excel_template_is_located(tmp_path):
 
 def test_check_covers_year_folders(tmp_path):
     templates = copy_templates(tmp_path / "templates")
-    (templates / "2023").mkdir()
-    shutil.copy(templates / DOCX, templates / "2023" / DOCX)
-    edit_template(templates / "2023", lambda d: replace_tag(d, "{{ unmet_reason }}", "{{ reason }}"))
+    (templates / "department" / "2023").mkdir()
+    shutil.copy(templates / DOCX, templates / "department" / "2023" / "自评表.docx")
+    edit_template(templates / "department" / "2023",
+                  lambda d: replace_tag(d, "{{ unmet_reason }}", "{{ reason }}"), name="自评表.docx")
     every_year = run_reportgen("templates", "check", cwd=tmp_path)
-    assert every_year.returncode == 1 and "templates/2023/自评表.docx 表格1 第6行第3列" in every_year.stderr
+    assert every_year.returncode == 1 and "templates/department/2023/自评表.docx 表格1 第6行第3列" in every_year.stderr
     only_2022 = run_reportgen("templates", "check", "--year", "2022", cwd=tmp_path)
     assert only_2022.returncode == 0, only_2022.stderr
     assert "2023" not in only_2022.stdout + only_2022.stderr
@@ -296,9 +303,9 @@ def test_missing_template_is_a_finding(tmp_path):
 
 def test_year_folder_overrides_the_default_template(tmp_path):
     templates = copy_templates(tmp_path / "templates")
-    (templates / "2022").mkdir()
-    shutil.copy(templates / DOCX, templates / "2022" / DOCX)
-    edit_template(templates / "2022", retitle)
+    (templates / "department" / "2022").mkdir()
+    shutil.copy(templates / DOCX, templates / "department" / "2022" / "自评表.docx")
+    edit_template(templates / "department" / "2022", retitle, name="自评表.docx")
 
     workspace = make_year(tmp_path / "ws", DEMO_TOML)
     source_2023 = workspace / "data" / "2023" / DEMO_TOML.name
@@ -316,11 +323,11 @@ def test_year_folder_overrides_the_default_template(tmp_path):
 def test_a_template_error_while_rendering_is_a_finding(tmp_path, monkeypatch):
     """Should a tag get past the check, the error that rendering raises still becomes a
     finding naming the tag and the template, not a traceback."""
-    import reportgen.template_check as template_check
+    import reportgen.tags.check as template_check
 
     templates = copy_templates(tmp_path / "templates")
     edit_template(templates, lambda d: replace_tag(d, "{{ unmet_reason }}", "{{ department.fax }}"))
-    monkeypatch.setattr(template_check, "preflight", lambda template: [])
+    monkeypatch.setattr(template_check, "preflight", lambda template, known: [])
     results = build_with(make_year(tmp_path / "ws", DEMO_TOML), templates)
     assert not results[0].ok and not results[0].outputs
     errors = errors_of(results)
@@ -333,7 +340,7 @@ def test_a_template_error_while_rendering_is_a_finding(tmp_path, monkeypatch):
 def edit_excel_template(templates: Path, edit) -> Path:
     from openpyxl import load_workbook
 
-    path = templates / "自评表.xlsx"
+    path = templates / "department" / "自评表.xlsx"
     workbook = load_workbook(path)
     edit(workbook)
     workbook.save(path)
@@ -362,7 +369,7 @@ def test_excel_header_footer_and_other_sheets_are_rendered(tmp_path):
     edit_excel_template(templates, edit)
     check = run_reportgen("templates", "check", cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "模板正常：templates/自评表.xlsx" in check.stdout
+    assert "模板正常：templates/department/自评表.xlsx" in check.stdout
 
     workspace = tmp_path / "ws"
     (workspace / "data" / "2022").mkdir(parents=True)
@@ -399,10 +406,11 @@ def test_broken_tags_in_excel_footer_and_other_sheets_are_located(tmp_path):
     assert check.returncode == 1
     lines = [line.strip() for line in check.stderr.splitlines() if "[错误]" in line]
     assert len(lines) == 4, check.stderr
-    assert lines[0].startswith("[错误] templates/自评表.xlsx 自评表 页脚：") and "是不是「department.name」" in lines[0]
-    assert lines[1].startswith("[错误] templates/自评表.xlsx 签字页!A1：行循环 {%tr … %} 只能用在第一个工作表")
-    assert lines[2].startswith("[错误] templates/自评表.xlsx 签字页!A3：")
-    assert lines[3].startswith("[错误] templates/自评表.xlsx 签字页 偶数页页眉：标签语法错误")
+    xlsx = "[错误] templates/department/自评表.xlsx"
+    assert lines[0].startswith(f"{xlsx} 自评表 页脚：") and "是不是「department.name」" in lines[0]
+    assert lines[1].startswith(f"{xlsx} 签字页!A1：行循环 {{%tr … %}} 只能用在第一个工作表")
+    assert lines[2].startswith(f"{xlsx} 签字页!A3：")
+    assert lines[3].startswith(f"{xlsx} 签字页 偶数页页眉：标签语法错误")
     results = build_with(make_year(tmp_path / "ws", DEMO_TOML), templates, formats=("xlsx",))
     assert not results[0].ok and not results[0].outputs
     assert any(f"{path} 自评表 页脚" in e and "department.nme" in e for e in errors_of(results)), errors_of(results)

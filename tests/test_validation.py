@@ -17,13 +17,18 @@ import openpyxl
 import pytest
 
 from reportgen.findings import Finding
-from reportgen.validate import position
+from reportgen.forms.department.contract import CONTRACT
+from reportgen.validate import position as position_of
 from tests.conftest import DEMO_TOML, TEMPLATES, convert_file, run_cli
 
 DEPT = "广州市应急管理局"
 TOML = f"{DEPT}.toml"
 XLSX = f"{DEPT}.xlsx"
 DEMO_TEXT = DEMO_TOML.read_text(encoding="utf-8")
+
+
+def position(finding):
+    return position_of(finding, CONTRACT)
 
 
 # ----------------------------------------------------------------------------- helpers

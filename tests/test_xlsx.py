@@ -22,9 +22,11 @@ from tests.conftest import (
     SAMPLE_TOML,
     TEMPLATES,
     build_into,
+    load_demo,
     make_year,
     needs_office,
     pdf_text,
+    rendering_of,
     text_similarity,
     to_pdf,
 )
@@ -35,11 +37,7 @@ SAMPLE_NAME = "广州市示例局_2022年度部门整体支出绩效自评表"
 
 
 def build_xlsx(workspace: Path, name: str, templates: Path = TEMPLATES) -> Path:
-    from reportgen.pipeline import build_department_file, find_department_files
-
-    results = [build_department_file(source, 2022, templates_dir=templates,
-                                     out_dir=workspace / "output", formats=["xlsx"])
-               for source in find_department_files(workspace / "data", 2022)]
+    results = build_into(workspace, formats=["xlsx"], templates_dir=templates)
     assert [r.ok for r in results] == [True], [r.findings for r in results]
     path = workspace / "output" / "2022" / f"{name}.xlsx"
     assert results[0].outputs == [path]
@@ -81,9 +79,7 @@ def indicator_rows(ws) -> range:
 
 
 def demo_department():
-    from reportgen.pipeline import load_department
-
-    return load_department(DEMO_TOML)
+    return load_demo(DEMO_TOML).model
 
 
 # ---------------------------------------------------------------- building
@@ -161,7 +157,7 @@ def test_blocks_and_labels_in_the_order_of_the_form(demo_xlsx):
 
 
 def test_goals_and_completion_text(demo_xlsx):
-    from reportgen.context import completion_paragraphs
+    from reportgen.forms.department.context import completion_paragraphs
 
     department = demo_department()
     ws = sheet(demo_xlsx)
@@ -307,14 +303,14 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
 def test_the_template_is_the_source_of_styles(tmp_path, demo_workspace):
     """An admin's edits in Excel (wording, font, width) show in every generated form."""
     templates = tmp_path / "templates"
-    templates.mkdir()
-    shutil.copy(TEMPLATES / "自评表.xlsx", templates / "自评表.xlsx")
-    wb = load_workbook(templates / "自评表.xlsx")
+    (templates / "department").mkdir(parents=True)
+    shutil.copy(TEMPLATES / "department" / "自评表.xlsx", templates / "department" / "自评表.xlsx")
+    wb = load_workbook(templates / "department" / "自评表.xlsx")
     ws = wb.worksheets[0]
     ws["A1"].value = "部门整体支出绩效自评表（修订）"
     ws["A1"].font = Font(name="方正小标宋简体", sz=20)
     ws.column_dimensions["I"].width = 30
-    wb.save(templates / "自评表.xlsx")
+    wb.save(templates / "department" / "自评表.xlsx")
     out = sheet(build_xlsx(demo_workspace, DEMO_NAME, templates))
     assert out["A1"].value == "部门整体支出绩效自评表（修订）"
     assert (out["A1"].font.name, out["A1"].font.sz) == ("方正小标宋简体", 20)
@@ -337,7 +333,7 @@ def test_page_breaks_keep_blocks_together(demo_xlsx):
 
 
 def test_line_estimate():
-    from reportgen.render_xlsx import count_lines, split_text, text_height
+    from reportgen.render.xlsx import count_lines, split_text, text_height
 
     assert count_lines("一" * 10, 21) == 1
     assert count_lines("一" * 11, 21) == 2
@@ -409,10 +405,9 @@ REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}i
 
 
 def render_demo(template: Path) -> bytes:
-    from reportgen.compute import evaluate
-    from reportgen.render_xlsx import render_xlsx
+    from reportgen.render.xlsx import render_xlsx
 
-    return render_xlsx(evaluate(demo_department()), template)
+    return render_xlsx(rendering_of(DEMO_TOML), template)
 
 
 def workbook_view(data: bytes) -> dict:
@@ -464,10 +459,10 @@ def assert_consistent_package(data: bytes) -> None:
 def test_the_template_is_prepared_once_per_process(tmp_path, monkeypatch):
     import os
 
-    import reportgen.render_xlsx as render
+    import reportgen.render.xlsx as render
 
     template = tmp_path / "自评表.xlsx"
-    shutil.copy(TEMPLATES / "自评表.xlsx", template)
+    shutil.copy(TEMPLATES / "department" / "自评表.xlsx", template)
     first = render_demo(template)
     form = render.prepared(template)
 
@@ -489,7 +484,7 @@ def test_the_template_is_prepared_once_per_process(tmp_path, monkeypatch):
 
 
 def test_importing_the_renderer_does_not_import_openpyxl():
-    code = "import sys, reportgen.render_xlsx; print('openpyxl' in sys.modules)"
+    code = "import sys, reportgen.render.xlsx; print('openpyxl' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -499,7 +494,7 @@ def test_the_package_keeps_the_template_parts_and_styles(demo_xlsx):
     of its template cell and every cell of a merged range the top-left cell's (its borders)."""
     from lxml import etree
 
-    template = zipfile.ZipFile(TEMPLATES / "自评表.xlsx")
+    template = zipfile.ZipFile(TEMPLATES / "department" / "自评表.xlsx")
     form = zipfile.ZipFile(demo_xlsx)
     for name in ("xl/styles.xml", "xl/theme/theme1.xml", "xl/_rels/workbook.xml.rels", "_rels/.rels"):
         assert form.read(name) == template.read(name), name
@@ -516,7 +511,7 @@ def test_the_package_keeps_the_template_parts_and_styles(demo_xlsx):
     assert cells["A1"].get("s") == template_cells["A1"]
     ws = sheet(demo_xlsx)
     first = indicator_rows(ws).start
-    prototype = row_of(load_workbook(TEMPLATES / "自评表.xlsx").worksheets[0], "A", "{{ row.level1 }}")
+    prototype = row_of(load_workbook(TEMPLATES / "department" / "自评表.xlsx").worksheets[0], "A", "{{ row.level1 }}")
     for column in "ABCDEFGHIM":
         assert cells[f"{column}{first}"].get("s") == template_cells[f"{column}{prototype}"], column
     for merge in ws.merged_cells.ranges:
@@ -552,7 +547,7 @@ def test_an_edited_template_renders_a_consistent_package(tmp_path):
     from openpyxl.comments import Comment
 
     template = tmp_path / "自评表.xlsx"
-    wb = load_workbook(TEMPLATES / "自评表.xlsx")
+    wb = load_workbook(TEMPLATES / "department" / "自评表.xlsx")
     ws = wb.worksheets[0]
     ws["A1"].comment = Comment("管理员备注：标题不要改", "admin")
     ws["A3"].hyperlink = "https://example.com/"
@@ -570,7 +565,7 @@ def test_an_edited_template_renders_a_consistent_package(tmp_path):
     assert out.active.title == "自评表" and out["说明"]["A2"].value == "=1+2"
     assert out.worksheets[0].print_title_cols == "$A:$B"
     assert out.worksheets[0]["A3"].hyperlink is None
-    plain, edited = workbook_view(render_demo(TEMPLATES / "自评表.xlsx")), workbook_view(data)
+    plain, edited = workbook_view(render_demo(TEMPLATES / "department" / "自评表.xlsx")), workbook_view(data)
     assert edited["print"][0] == plain["print"][0]
     assert {k: v for k, v in edited.items() if k != "print"} == {k: v for k, v in plain.items() if k != "print"}
 
@@ -579,11 +574,11 @@ def test_an_edited_template_renders_a_consistent_package(tmp_path):
 def test_a_template_saved_by_libreoffice_gives_the_same_form(tmp_path):
     """LibreOffice writes shared strings, XML declarations and its own style table: the form
     reads the same as from the template saved by openpyxl."""
-    from reportgen.render_pdf import convert_to_pdf
+    from reportgen.render.pdf import convert_to_pdf
 
     source = tmp_path / "in" / "自评表.xlsx"
     source.parent.mkdir()
-    shutil.copy(TEMPLATES / "自评表.xlsx", source)
+    shutil.copy(TEMPLATES / "department" / "自评表.xlsx", source)
     office = shutil.which("soffice") or shutil.which("libreoffice")
     subprocess.run([office, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"),
                     str(source)], check=True, capture_output=True, timeout=180)
@@ -591,7 +586,7 @@ def test_a_template_saved_by_libreoffice_gives_the_same_form(tmp_path):
     assert "xl/sharedStrings.xml" in zipfile.ZipFile(template).namelist()
     data = render_demo(template)
     assert_consistent_package(data)
-    plain = workbook_view(render_demo(TEMPLATES / "自评表.xlsx"))
+    plain = workbook_view(render_demo(TEMPLATES / "department" / "自评表.xlsx"))
     assert workbook_view(data) == plain
     form = tmp_path / "form.xlsx"
     form.write_bytes(data)
@@ -605,7 +600,7 @@ def test_tags_in_the_footer_and_on_other_sheets_keep_the_package_consistent(tmp_
     import io
 
     template = tmp_path / "自评表.xlsx"
-    wb = load_workbook(TEMPLATES / "自评表.xlsx")
+    wb = load_workbook(TEMPLATES / "department" / "自评表.xlsx")
     wb.worksheets[0].oddFooter.left.text = "{{ department.name }}"
     notes = wb.create_sheet("说明")
     notes["A1"], notes["A2"] = "填表说明", "=1+2"
@@ -628,5 +623,5 @@ def test_tags_in_the_footer_and_on_other_sheets_keep_the_package_consistent(tmp_
     assert signed["C3"].value == 39481.84 and signed["C3"].number_format == "#,##0.00"
     assert signed["D4"].value == "无"
     assert out["说明"]["A2"].value == "=1+2"
-    plain = workbook_view(render_demo(TEMPLATES / "自评表.xlsx"))
+    plain = workbook_view(render_demo(TEMPLATES / "department" / "自评表.xlsx"))
     assert workbook_view(data) == plain

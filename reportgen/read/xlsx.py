@@ -22,10 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reportgen import schema
-from reportgen.findings import Finding, InputError, error, warning
+from reportgen.contract import Contract, ItemsSheet, KeyedRowsSheet, RowSheet, TableSheet
+from reportgen.errors import InputError
+from reportgen.findings import Finding, error, warning
 from reportgen.model import KeyPath, RawInput
-from reportgen.rules import rule_key
 
 MAX_DIGITS = 15  # Excel keeps 15 significant digits; more is binary noise
 
@@ -151,8 +151,9 @@ class XlsxLocator:
 
 
 class _Reader:
-    def __init__(self, path: Path, workbook):
+    def __init__(self, path: Path, workbook, contract: Contract):
         self.path = path
+        self.contract = contract
         self.workbook = workbook
         self.locate = XlsxLocator(path.name)
         self.findings: list[Finding] = []
@@ -211,7 +212,9 @@ class _Reader:
             self.findings.append(error(
                 self.path.name,
                 f"缺少工作表「{title}」{hint}。输入工作簿应有工作表："
-                f"{'、'.join(schema.REQUIRED_SHEETS)}（可选：{schema.SHEET_TARGETS}）。",
+                f"{'、'.join(self.contract.sheet_titles(True))}"
+                + (f"（可选：{'、'.join(optional)}）" if (optional := self.contract.sheet_titles(False)) else "")
+                + "。",
             ))
         return None
 
@@ -221,7 +224,7 @@ class _Reader:
         found: dict[str, int] = {}
         present: list[str] = []
         for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
-            text = schema.normalize_header(cell.value)
+            text = self.contract.normalize_header(cell.value)
             if not text:
                 continue
             present.append(text)
@@ -261,51 +264,55 @@ class _Reader:
                 yield number, cells
 
     # -- sheets --------------------------------------------------------------------------
-    def basic(self) -> None:
-        sheet = self.sheet(schema.SHEET_BASIC)
+    def items(self, spec: ItemsSheet) -> None:
+        """项目 | 内容: one row per item."""
+        sheet = self.sheet(spec.title)
         if sheet is None:
             return
-        columns = self.headers(sheet, [(schema.BASIC_ITEM, True), (schema.BASIC_VALUE, True)])
+        columns = self.headers(sheet, [(spec.item_header, True), (spec.value_header, True)])
         if columns is None:
             return
-        item_col, value_col = columns[schema.BASIC_ITEM], columns[schema.BASIC_VALUE]
-        for path in schema.BASIC_ROWS.values():
-            self.locate.places[path] = f"{sheet.title}（缺少「{schema.label_of(path)}」这一行）"
-        self.locate.places[("department",)] = sheet.title
+        item_col, value_col = columns[spec.item_header], columns[spec.value_header]
+        for path in spec.rows.values():
+            self.locate.places[path] = f"{sheet.title}（缺少「{self.contract.label_of(path)}」这一行）"
+        if spec.table:
+            self.locate.places[(spec.table,)] = sheet.title
         seen: set[str] = set()
         for number, cells in self.rows(sheet, columns):
-            item = "".join(str(cells[schema.BASIC_ITEM].value or "").split())
+            item = "".join(str(cells[spec.item_header].value or "").split())
             place = self.place(sheet, number, value_col)
-            if item in schema.BASIC_ROWS:
+            if item in spec.rows:
                 if item in seen:
                     self.findings.append(error(
                         f"{self.path.name} {self.place(sheet, number, item_col)}",
                         f"「{item}」填了不止一行，请只保留一行。"))
                     continue
                 seen.add(item)
-                path = schema.BASIC_ROWS[item]
+                path = spec.rows[item]
                 self.locate.places[path] = place
-                value = self.value(sheet, cells[schema.BASIC_VALUE])
+                value = self.value(sheet, cells[spec.value_header])
                 if value is not None:
                     node = self.data
                     for part in path[:-1]:
                         node = node.setdefault(part, {})
                     node[path[-1]] = value
                 continue
-            near = difflib.get_close_matches(item, list(schema.BASIC_ROWS), n=1, cutoff=0.4)
+            near = difflib.get_close_matches(item, list(spec.rows), n=1, cutoff=0.4)
             hint = f"是不是「{near[0]}」？" if near else ""
             self.findings.append(warning(
                 f"{self.path.name} {self.place(sheet, number, item_col)}",
                 f"不认识的项目「{item}」，这一行已忽略。{hint}"
-                f"可用的项目：{'、'.join(schema.BASIC_ROWS)}。",
+                f"可用的项目：{'、'.join(spec.rows)}。",
             ))
-        self.data.setdefault("department", {})
+        if spec.table:
+            self.data.setdefault(spec.table, {})
 
-    def budget(self) -> None:
-        sheet = self.sheet(schema.SHEET_BUDGET)
+    def one_row(self, spec: RowSheet) -> None:
+        """One row of values under the headers."""
+        sheet = self.sheet(spec.title)
         if sheet is None:
             return
-        columns = self.headers(sheet, [(c.header, c.required) for c in schema.BUDGET_COLUMNS])
+        columns = self.headers(sheet, [(c.header, c.required) for c in spec.columns])
         if columns is None:
             return
         rows = list(self.rows(sheet, columns))
@@ -313,27 +320,75 @@ class _Reader:
         for extra, _ in rows[1:]:
             self.findings.append(warning(
                 f"{self.path.name} {sheet.title}!A{extra}",
-                f"工作表「预算」只读取一行数值（第{number}行），第{extra}行已忽略。"))
-        budget: dict[str, Any] = {}
-        self.locate.places[("budget",)] = f"{sheet.title}!A{number}"
-        for column in schema.BUDGET_COLUMNS:
+                f"工作表「{sheet.title}」只读取一行数值（第{number}行），第{extra}行已忽略。"))
+        table: dict[str, Any] = {}
+        self.locate.places[(spec.key,)] = f"{sheet.title}!A{number}"
+        for column in spec.columns:
+            if column.header not in columns:
+                continue
             col = columns[column.header]
-            self.locate.places[("budget", column.key)] = self.place(sheet, number, col)
-            value = self.value(sheet, sheet.cell(row=number, column=col))
+            self.locate.places[(spec.key, column.key)] = self.place(sheet, number, col)
+            value = self._converted(column, self.value(sheet, sheet.cell(row=number, column=col)))
             if value is not None:
-                budget[column.key] = value
-        self.data["budget"] = budget
+                table[column.key] = value
+        self.data[spec.key] = table
 
-    def table(self, title: str, key: str, spec: tuple[schema.Column, ...], *,
-              required: bool = True, skip: tuple[str, ...] = ()) -> None:
-        """An array sheet: one row per element of data[key]."""
-        sheet = self.sheet(title, required=required)
+    def keyed_rows(self, spec: KeyedRowsSheet) -> None:
+        """Rows named in a label column, each a list of figures."""
+        sheet = self.sheet(spec.title)
         if sheet is None:
             return
-        wanted = [(c.header, c.required) for c in spec] + [(h, False) for h in skip]
+        wanted = [(spec.label_header, True)] + [(c.header, c.required) for c in spec.columns]
         columns = self.headers(sheet, wanted)
         if columns is None:
             return
+        table: dict[str, Any] = {}
+        self.locate.places[(spec.key,)] = sheet.title
+        for key in spec.rows.values():
+            label = next(label for label, k in spec.rows.items() if k == key)
+            self.locate.places[(spec.key, key)] = f"{sheet.title}（缺少「{label}」这一行）"
+        label_col = columns[spec.label_header]
+        for number, cells in self.rows(sheet, columns):
+            label = "".join(str(cells[spec.label_header].value or "").split())
+            label = label.removeprefix("其中：").removeprefix("其中:")
+            key = spec.rows.get(label)
+            if key is None:
+                near = difflib.get_close_matches(label, list(spec.rows), n=1, cutoff=0.4)
+                hint = f"是不是「{near[0]}」？" if near else ""
+                self.findings.append(warning(
+                    f"{self.path.name} {self.place(sheet, number, label_col)}",
+                    f"不认识的{spec.label_header}「{label}」，这一行已忽略。{hint}"
+                    f"可用的{spec.label_header}：{'、'.join(spec.rows)}。"))
+                continue
+            if key in table:
+                self.findings.append(error(
+                    f"{self.path.name} {self.place(sheet, number, label_col)}",
+                    f"「{label}」填了不止一行，请只保留一行。"))
+                continue
+            self.locate.places[(spec.key, key)] = f"{sheet.title} 第{number}行"
+            values = []
+            for position, column in enumerate(spec.columns):
+                cell = cells.get(column.header)
+                if cell is None:
+                    values.append("")
+                    continue
+                self.locate.places[(spec.key, key, position)] = f"{sheet.title}!{cell.coordinate}"
+                value = self.value(sheet, cell)
+                values.append("" if value is None else value)
+            table[key] = values
+        self.data[spec.key] = table
+
+    def table(self, spec: TableSheet) -> None:
+        """An array sheet: one row per element of data[key]."""
+        sheet = self.sheet(spec.title, required=spec.required)
+        if sheet is None:
+            return
+        skip = (spec.number_header,) if spec.number_header else ()
+        wanted = [(c.header, c.required) for c in spec.columns] + [(h, False) for h in skip]
+        columns = self.headers(sheet, wanted)
+        if columns is None:
+            return
+        key = spec.key
         self.locate.places[(key,)] = f"{sheet.title}!A2"
         items: list[dict[str, Any]] = []
         numbers: list[int] = []
@@ -341,39 +396,42 @@ class _Reader:
             index = len(items)
             self.locate.places[(key, index)] = f"{sheet.title} 第{number}行"
             item: dict[str, Any] = {}
-            for column in spec:
+            for column in spec.columns:
                 if column.header not in columns:
                     continue
                 cell = cells[column.header]
                 self.locate.places[(key, index, column.key)] = f"{sheet.title}!{cell.coordinate}"
-                value = self.value(sheet, cell)
-                if value is None:
-                    continue
-                if column.key == "completion" and isinstance(value, str):
-                    value = [line for line in value.split("\n") if line.strip()]
-                elif column.kind == "rule" and isinstance(value, str):
-                    value = rule_key(value) or value
-                item[column.key] = value
+                value = self._converted(column, self.value(sheet, cell))
+                if value is not None:
+                    item[column.key] = value
             items.append(item)
             numbers.append(number)
-        for column in spec:
+        for column in spec.columns:
             if column.header in columns and numbers:
                 letter = sheet.cell(row=1, column=columns[column.header]).column_letter
                 self.locate.columns[(key, column.key)] = (
                     f"{sheet.title}!{letter}{numbers[0]}:{letter}{numbers[-1]}")
-        if items or required:
+        if items or spec.required:
             self.data[key] = items
 
+    @staticmethod
+    def _converted(column, value: Any) -> Any:
+        if isinstance(value, str):
+            if column.kind == "paragraphs":
+                return [line for line in value.split("\n") if line.strip()]
+            if column.to_data is not None:
+                return column.to_data(value)
+        return value
+
     def read(self) -> RawInput:
-        self.basic()
-        self.table(schema.SHEET_GOALS, "goals", schema.GOAL_COLUMNS, skip=(schema.GOAL_NUMBER,))
-        self.budget()
-        self.table(schema.SHEET_INDICATORS, "indicators", schema.INDICATOR_COLUMNS)
-        self.table(schema.SHEET_TARGETS, "targets", schema.TARGET_COLUMNS, required=False)
+        readers = {ItemsSheet: self.items, RowSheet: self.one_row, TableSheet: self.table,
+                   KeyedRowsSheet: self.keyed_rows}
+        for spec in self.contract.sheets:
+            readers[type(spec)](spec)
         errors = [f for f in self.findings if f.level == "error"]
         if errors:
             raise InputError(errors)
-        ordered = {key: self.data[key] for key in schema.TOP_KEYS if key in self.data}
+        ordered = {key: self.data[key] for key in self.contract.top_keys if key in self.data}
         return RawInput(data=ordered, source=self.path, locate=self.locate,
                         findings=self.findings)
 
@@ -394,5 +452,5 @@ def open_workbook(path: Path):
         raise InputError([error(path.name, f"无法读取工作簿：{hint}")]) from None
 
 
-def read_xlsx(path: Path) -> RawInput:
-    return _Reader(path, open_workbook(path)).read()
+def read_xlsx(path: Path, contract: Contract) -> RawInput:
+    return _Reader(path, open_workbook(path), contract).read()

@@ -7,11 +7,12 @@ renderers, so what an admin can write in one template works in the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from reportgen.compute import GRADES, Evaluation
 from reportgen.formats import CHECKED, UNCHECKED
+from reportgen.forms.department.compute import Evaluation
+from reportgen.indicators import spans
+from reportgen.rendering import Rendering
 
 # Columns of the indicator table that merge vertically, and the group they follow.
 MERGED_FIELDS: dict[str, str] = {
@@ -24,12 +25,6 @@ MERGED_FIELDS: dict[str, str] = {
 }
 
 GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int  # index into rows
-    length: int
 
 
 def completion_paragraphs(goals) -> list[str]:
@@ -46,16 +41,13 @@ def completion_paragraphs(goals) -> list[str]:
     return out
 
 
-def indicator_rows(evaluation: Evaluation) -> tuple[list[dict[str, Any]], dict[str, list[Span]]]:
-    """One dict per indicator row (every column filled) and the spans to merge."""
+def indicator_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """One dict per indicator row, every column filled (merged cells repeat their value)."""
     rows: list[dict[str, Any]] = []
-    spans: dict[str, list[Span]] = {"level1": [], "level2": [], "level3": []}
     for level1 in evaluation.levels:
-        spans["level1"].append(Span(len(rows), len(level1.rows)))
         for level2 in level1.groups:
-            spans["level2"].append(Span(len(rows), len(level2.rows)))
             for level3 in level2.items:
-                spans["level3"].append(Span(len(rows), len(level3.parts)))
+                explanation = level3.parts[0].explanation
                 for part in level3.parts:
                     rows.append({
                         "level1": level1.name,
@@ -64,17 +56,16 @@ def indicator_rows(evaluation: Evaluation) -> tuple[list[dict[str, Any]], dict[s
                         "level2_weight": level2.weight,
                         "name": level3.name,
                         "weight": part.weight,
-                        "explanation": level3.explanation,
+                        "explanation": explanation,
                         "score": part.score,
                         "reason": part.reason,
                         "measure": part.measure,
                     })
-    return rows, spans
+    return rows
 
 
 def build_context(evaluation: Evaluation) -> dict[str, Any]:
     department = evaluation.department
-    rows, _ = indicator_rows(evaluation)
     return {
         "year": department.year,
         "department": {"name": department.name, "units": department.units},
@@ -88,12 +79,16 @@ def build_context(evaluation: Evaluation) -> dict[str, Any]:
             name: getattr(department.budget, name)
             for name in ("total", "basic", "project", "special", "other", "city", "transfer")
         },
-        "rows": rows,
+        "rows": indicator_rows(evaluation),
         "total_weight": evaluation.total_weight,
         "total_score": evaluation.total_score,
         "grade": evaluation.grade,
         "check": {
             GRADE_KEYS[label]: CHECKED if label == evaluation.grade else UNCHECKED
-            for label, _ in GRADES
+            for label, _ in evaluation.grades
         },
     }
+
+
+def rendering(evaluation: Evaluation) -> Rendering:
+    return Rendering(build_context(evaluation), spans(evaluation.levels), MERGED_FIELDS)

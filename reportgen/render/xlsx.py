@@ -1,10 +1,10 @@
-"""Render the form as .xlsx from the Excel template (templates/自评表.xlsx).
+"""Render a form as .xlsx from its Excel template (templates/<kind>/自评表.xlsx).
 
 The template is the single source of styles: fonts, borders, fills, number formats,
 column widths, page setup and wording all come from its cells. This module only
 puts values in, repeats the prototype rows of the row loops, merges, and sizes rows.
 
-Template language (the same context as the .docx template, see reportgen.context):
+Template language (the same context as the .docx template: the kind's Rendering):
 
 - a cell holding exactly one tag (``{{ budget.total }}``) receives the value itself:
   a number stays a number and prints with the cell's number format;
@@ -12,7 +12,7 @@ Template language (the same context as the .docx template, see reportgen.context
 - a row holding a cell ``{%tr for NAME in EXPR %}`` starts a row loop and a row holding
   ``{%tr endfor %}`` ends it: the rows between are drawn once per item (with their
   styles and horizontal merges), the two marker rows are dropped;
-- in a loop over ``rows``, the cells showing the fields of context.MERGED_FIELDS are
+- in a loop over ``rows``, the cells showing the fields of the kind's merged fields (Rendering.merged_fields) are
   merged over the rows of one 一级/二级/三级指标, as in the .docx;
 - a template merge that spans a loop is stretched over all rows drawn for it;
 - the page header and footer (页眉/页脚, all six of them) are rendered as text, each value
@@ -53,10 +53,10 @@ from typing import Any
 import jinja2
 from lxml import etree
 
-from reportgen.compute import Evaluation
-from reportgen.context import MERGED_FIELDS, build_context, indicator_rows
+from reportgen.errors import TemplateError
 from reportgen.file_cache import FileKey, by_file_version
-from reportgen.formats import FILTERS
+from reportgen.render.jinja import environment, overlay
+from reportgen.rendering import ROWS, Rendering
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit, in points
 LINE_FACTOR = 1.45  # line height / font size: 宋体 in Excel ~1.35, Noto CJK (LibreOffice) ~1.44
@@ -80,8 +80,7 @@ _NO_LINE_START = set("，。、；：？！）》」』】〕”’…%,.;:?!)]}
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]*")
 
 
-class TemplateError(ValueError):
-    """The Excel template has a tag that cannot be rendered (the message is Chinese)."""
+# TemplateError (reportgen.errors): a tag of the Excel template cannot be rendered.
 
 
 # ---------------------------------------------------------------- text measurement
@@ -225,12 +224,9 @@ class OutRow:
     split_column: int | None = None  # the column whose text was split
 
 
-@lru_cache(maxsize=1)
 def jinja_environment() -> jinja2.Environment:
     """Plain text output (no escaping) and strict (a mistyped tag fails loudly)."""
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
-    env.filters.update(FILTERS)
-    return env
+    return environment()
 
 
 def _header_footer_value(value: Any) -> str:
@@ -241,10 +237,7 @@ def _header_footer_value(value: Any) -> str:
 @lru_cache(maxsize=1)
 def header_footer_environment() -> jinja2.Environment:
     """As jinja_environment, with every value written escaped for the header/footer codes."""
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined,
-                             finalize=_header_footer_value)
-    env.filters.update(FILTERS)
-    return env
+    return overlay(finalize=_header_footer_value)
 
 
 @lru_cache(maxsize=64)
@@ -442,8 +435,9 @@ def _split_tall_rows(out: list[OutRow], sheet: _Sheet) -> list[OutRow]:
     return result
 
 
-def _merged_field_columns(rows: list[TemplateRow], loop_row: int, name: str) -> dict[str, TemplateCell]:
-    """In the body of the loop over `rows` that starts at loop_row: field -> cell."""
+def _merged_field_columns(rows: list[TemplateRow], loop_row: int, name: str,
+                          rendering: Rendering) -> dict[str, TemplateCell]:
+    """In the body of the loop over `rows` that starts at loop_row: merged field -> cell."""
     columns: dict[str, TemplateCell] = {}
     inside = False
     for row in rows:
@@ -455,7 +449,7 @@ def _merged_field_columns(rows: list[TemplateRow], loop_row: int, name: str) -> 
         if inside:
             for cell in row.cells:
                 for name_field in cell.fields(name):
-                    if name_field in MERGED_FIELDS:
+                    if name_field in rendering.merged_fields:
                         columns.setdefault(name_field, cell)
     return columns
 
@@ -754,7 +748,7 @@ def _workbook_part(package: _Package) -> str:
 
 def header_footer_texts(template: Path) -> dict[str, list[tuple[str, str]]]:
     """{sheet name: [(label, text) of its header/footer texts]} of a template's worksheets
-    (for reportgen.template_check)."""
+    (for reportgen.tags.check)."""
     package = _Package(template.read_bytes())
     return {name: [(label, element.text or "") for label, element in
                    _header_footer_elements(package.tree(part).getroot())]
@@ -900,10 +894,10 @@ def prepared(template: Path) -> PreparedTemplate:
 
 # ---------------------------------------------------------------- the renderer
 
-def render_xlsx(evaluation: Evaluation, template: Path) -> bytes:
-    """The department's form as the bytes of an .xlsx package."""
+def render_xlsx(rendering: Rendering, template: Path) -> bytes:
+    """The form as the bytes of an .xlsx package."""
     form = prepared(template)
-    context = build_context(evaluation)
+    context = rendering.context
     out = _expand(form.rows, context)
     for row in out:
         for cell in row.template.cells:
@@ -915,7 +909,7 @@ def render_xlsx(evaluation: Evaluation, template: Path) -> bytes:
     for number, row in enumerate(out, start=1):
         placed.setdefault(row.template.index, []).append(number)
 
-    merges = _output_merges(out, placed, form.rows, form.merges, evaluation)
+    merges = _output_merges(out, placed, form.rows, form.merges, rendering)
     heights, keep = _row_heights(out, merges, form.sheet)
     titles = None
     if form.title_rows and form.title_rows[0] in placed and form.title_rows[1] in placed:
@@ -1085,7 +1079,7 @@ def _area_columns(area: str | None) -> tuple[int, int] | None:
 
 
 def _output_merges(out: list[OutRow], placed: dict[int, list[int]], template_rows: list[TemplateRow],
-                   template_merges, evaluation: Evaluation) -> list[tuple[int, int, int, int]]:
+                   template_merges, rendering: Rendering) -> list[tuple[int, int, int, int]]:
     merges: set[tuple[int, int, int, int]] = set()
     # Vertical merges of the loop over `rows` (一级/二级/三级指标), by loop item.
     spanned: set[tuple[int, int]] = set()  # (loop row, column) merged by spans
@@ -1093,12 +1087,11 @@ def _output_merges(out: list[OutRow], placed: dict[int, list[int]], template_row
     for number, row in enumerate(out, start=1):
         if row.loop is not None:
             item_rows.setdefault((row.loop, row.item), []).append(number)
-    for loop_row in {r.index for r in template_rows if r.loop_start and r.loop_start[1].strip() == "rows"}:
+    for loop_row in {r.index for r in template_rows if r.loop_start and r.loop_start[1].strip() == ROWS}:
         name = next(r.loop_start[0] for r in template_rows if r.index == loop_row)
-        _, spans = indicator_rows(evaluation)
-        for field_name, cell in _merged_field_columns(template_rows, loop_row, name).items():
+        for field_name, cell in _merged_field_columns(template_rows, loop_row, name, rendering).items():
             spanned.add((loop_row, cell.column))
-            for span in spans[MERGED_FIELDS[field_name]]:
+            for span in rendering.merges(field_name):
                 first = item_rows.get((loop_row, span.start))
                 last = item_rows.get((loop_row, span.start + span.length - 1))
                 if first and last:

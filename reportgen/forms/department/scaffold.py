@@ -1,5 +1,4 @@
-"""Department files a clerk starts from (``reportgen new``) and format conversion
-(``reportgen convert``): contract-shaped data in, TOML text or workbook bytes out.
+"""Department files a clerk starts from (``reportgen new``).
 
 A scaffold holds the indicator structure (一级/二级/三级指标, 分值, 指标解释 and any
 score rules) with every score, reason, amount and narrative blank. In TOML a blank is
@@ -9,15 +8,12 @@ as "not filled in" (缺少得分), never as a wrong type.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reportgen import schema
-from reportgen.rules import rule_key
-from reportgen.standard import standard_indicators
-
-FORMATS = ("toml", "xlsx")
+from reportgen.forms.department import contract as schema
+from reportgen.forms.department.rules import rule_key
+from reportgen.forms.department.standard import standard_indicators
 
 
 def _dicts(items: Any) -> list[dict[str, Any]]:
@@ -70,46 +66,3 @@ def scaffold_header(year: int, name: str, template: Path | None) -> tuple[str, .
         '数字直接填写、不加引号（如 score = 19.54）；"" 表示尚未填写。',
         f"填好后运行 reportgen check --year {year} --dept {name} 检查，再运行 reportgen build 生成。",
     )
-
-
-def encode(data: dict[str, Any], fmt: str, *, header: tuple[str, ...] = (),
-           comments: bool = False) -> bytes:
-    """Data as the bytes of a .toml file or an .xlsx input workbook."""
-    if fmt == "toml":
-        from reportgen.write_toml import dumps
-
-        return dumps(data, header=header, comments=comments).encode("utf-8")
-    if fmt == "xlsx":
-        from reportgen.write_xlsx_input import workbook_bytes
-
-        return workbook_bytes(data)
-    raise ValueError(fmt)
-
-
-def _normal(value: Any, key: str = "") -> Any:
-    """A value as compared for "same content": blanks dropped, numbers as Decimal,
-    paragraphs as a list of non-blank lines, rule names as their keys."""
-    if isinstance(value, dict):
-        out = {k: _normal(v, k) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None}
-    if isinstance(value, list):
-        items = [item for item in (_normal(v) for v in value) if item is not None]
-        return items or None
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        if key == "completion":
-            return [line for line in value.split("\n") if line.strip()]
-        if key == "rule":
-            return rule_key(value) or value
-        return value.replace("\r\n", "\n")
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return value
-
-
-def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """True when two department data carry the same content (TOML or workbook shape)."""
-    return _normal(a) == _normal(b)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.errors import ConversionFailed, OfficeMissing
+
 SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体")
 SANS_NAMES = ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei")
 
@@ -26,14 +28,6 @@ _FONTS_CONF = """<?xml version="1.0"?>
 </fontconfig>
 """
 _ALIAS = """  <alias binding="same"><family>{name}</family><prefer><family>{target}</family></prefer></alias>"""
-
-
-class OfficeMissing(RuntimeError):
-    """LibreOffice is not installed (a user-facing condition, not a bug)."""
-
-
-class ConversionFailed(RuntimeError):
-    """LibreOffice ran but did not produce a PDF (the message is Chinese)."""
 
 
 INSTALL_HINT = (

@@ -5,7 +5,7 @@ template, to say which tag is wrong.
 
 Every template kind has its own scanner (``scan_docx``, ``scan_xlsx``); both feed the
 template text to one checker that walks the Jinja syntax tree and resolves every name
-against the variable table of ``reportgen.variables`` (loop variables such as ``row``
+against the variable table of ``reportgen.tags.variables`` (loop variables such as ``row``
 resolve to the items of the list they loop over: ``row.score`` -> ``rows[].score``).
 """
 
@@ -21,10 +21,12 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
+from reportgen.errors import NotFound
 from reportgen.file_cache import FileKey, by_file_version
 from reportgen.findings import Finding, error
 from reportgen.formats import FILTERS
-from reportgen.variables import GUIDE_NAME, KNOWN
+from reportgen.render.jinja import environment
+from reportgen.tags.variables import GUIDE_NAME
 
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 ANY = "*"  # a value whose shape is not checked ({% set %} variables, loop, results of calls)
@@ -35,10 +37,6 @@ _SKIP_TESTS = {"defined", "undefined"}
 Report = Callable[[int, str], None]  # (line number in the checked source, Chinese message)
 
 
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(FILTERS)
-    return env
 
 
 # ---------------------------------------------------------------- messages
@@ -379,9 +377,8 @@ def docx_parts(path: Path):
             yield None, "", _Located(text, [f"文档属性「{name}」"] * (text.count("\n") + 1))
 
 
-def scan_docx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str, str]]:
+def scan_docx(path: Path, known: frozenset[str]) -> list[tuple[str, str]]:
     """(where, message) for every problem of a Word template."""
-    known = known if known is not None else KNOWN
     problems: list[tuple[str, str]] = []
     for root, prefix, located in docx_parts(path):
         if root is not None:
@@ -396,22 +393,21 @@ def scan_docx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str
 
 # ---------------------------------------------------------------- Excel templates
 
-# The row loops of reportgen.render_xlsx: a cell holding only {%tr for NAME in EXPR %}
+# The row loops of reportgen.render.xlsx: a cell holding only {%tr for NAME in EXPR %}
 # starts a loop over the rows below it, one holding only {%tr endfor %} ends it.
 _XLSX_LOOP_START = re.compile(r"\s*{%-?\s*tr\s+for\s+(\w+)\s+in\s+(.+?)\s*-?%}\s*")
 _XLSX_LOOP_END = re.compile(r"\s*{%-?\s*tr\s+endfor\s*-?%}\s*")
 
 
-def scan_xlsx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str, str]]:
+def scan_xlsx(path: Path, known: frozenset[str]) -> list[tuple[str, str]]:
     """(where, message) for every problem of an Excel template: each cell's text is a
     template of its own; the row loops (first sheet only) bind their variable for the rows
     they repeat; the page header/footer texts of every sheet are templates too. What is
-    checked is what reportgen.render_xlsx renders (formulas of the other sheets are kept)."""
+    checked is what reportgen.render.xlsx renders (formulas of the other sheets are kept)."""
     from openpyxl import load_workbook
 
-    from reportgen.render_xlsx import has_tags, header_footer_texts
+    from reportgen.render.xlsx import has_tags, header_footer_texts
 
-    known = known if known is not None else KNOWN
     problems: list[tuple[str, str]] = []
     workbook = load_workbook(path)
     header_footers = header_footer_texts(path)
@@ -484,13 +480,14 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def check_template(path: Path) -> list[Finding]:
-    """Every problem of one template file, as findings located in it."""
+def check_template(path: Path, known: frozenset[str]) -> list[Finding]:
+    """Every problem of one template file (whose variables are `known`: the kind's
+    VariableTable.known), as findings located in it."""
     scanner = SCANNERS.get(path.suffix.lower())
     if scanner is None:
         return []
     try:
-        problems = scanner(path)
+        problems = scanner(path, known)
     except Exception as exc:  # a damaged file is a finding, not a crash
         return [error(display(path), f"无法打开模板文件（{type(exc).__name__}：{exc}）。"
                                      f"请用 Word/Excel 打开并重新保存，或从备份恢复。")]
@@ -500,25 +497,6 @@ def check_template(path: Path) -> list[Finding]:
             seen.add((where, message))
             findings.append(error(f"{display(path)} {where}".strip(), message))
     return findings
-
-
-def template_files(templates_dir: Path, year: int | None = None) -> list[Path]:
-    """templates/*.docx|xlsx and templates/<year>/*.docx|xlsx (every year without --year)."""
-    def files(folder: Path) -> list[Path]:
-        if not folder.is_dir():
-            return []
-        return sorted(p for p in folder.iterdir()
-                      if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES
-                      and not p.name.startswith((".", "~$")))
-
-    found = files(templates_dir)
-    if year is not None:
-        found += files(templates_dir / str(year))
-    else:
-        for folder in sorted(p for p in templates_dir.iterdir() if p.is_dir() and p.name.isdigit()) \
-                if templates_dir.is_dir() else []:
-            found += files(folder)
-    return found
 
 
 # ---------------------------------------------------------------- a build that failed on a template
@@ -531,7 +509,7 @@ def _template_errors() -> tuple[type[BaseException], ...]:
 
     errors: list[type[BaseException]] = [jinja2.TemplateError, zipfile.BadZipFile, PackageNotFoundError]
     try:
-        from reportgen.render_xlsx import TemplateError as XlsxTemplateError
+        from reportgen.render.xlsx import TemplateError as XlsxTemplateError
     except ImportError:  # pragma: no cover - the .xlsx renderer is optional here
         pass
     else:
@@ -550,17 +528,18 @@ def _fallback(exc: BaseException) -> str:
     if isinstance(exc, jinja2.TemplateError):
         return f"模板无法生成（{text}）。"
     if re.search(r"[\u4e00-\u9fff]", text):
-        return text  # already Chinese (reportgen.render_xlsx)
+        return text  # already Chinese (reportgen.render.xlsx)
     return f"无法打开模板文件（{type(exc).__name__}）。请用 Word/Excel 打开并重新保存，或从备份恢复。"
 
 
-def render_failure(exc: BaseException, templates_dir: Path, year: int, name: str) -> list[Finding] | None:
-    """Findings for a build that failed on its template (file `name`, templates/<year>/
-    before templates/), or None when exc is not about the template."""
-    candidates = [templates_dir / str(year) / name, templates_dir / name]
+def render_failure(exc: BaseException, candidates: list[Path], known: frozenset[str]) -> list[Finding] | None:
+    """Findings for a build that failed on its template (the first of `candidates` that
+    exists: the year's before the kind's), or None when exc is not about the template."""
     template = next((p for p in candidates if p.is_file()), None)
+    name = candidates[-1].name
+    templates_dir = candidates[-1].parent
     if template is None:
-        if isinstance(exc, FileNotFoundError):
+        if isinstance(exc, (FileNotFoundError, NotFound)):
             return [error(display(templates_dir / name),
                           f"找不到模板文件 {name}（也没有 {display(candidates[0])}）。请把模板放进 "
                           f"{display(templates_dir)}，或用 --templates 指定模板文件夹；"
@@ -568,23 +547,24 @@ def render_failure(exc: BaseException, templates_dir: Path, year: int, name: str
         return None
     if not isinstance(exc, _template_errors()):
         return None
-    findings = check_template(template)
+    findings = check_template(template, known)
     advice = f"请改正模板 {display(template)} 后重试（可运行 reportgen templates check 检查全部模板）。"
     if findings:
         return [*findings, error(display(template), advice)]
     return [error(display(template), f"{_fallback(exc)}{advice}")]
 
 
-_CHECKED: dict[FileKey, list[Finding]] = {}
+_CHECKED: dict[tuple[FileKey, frozenset[str]], list[Finding]] = {}
 
 
-def preflight(template: Path) -> list[Finding]:
+def preflight(template: Path, known: frozenset[str]) -> list[Finding]:
     """Before rendering with a Word template: its problems (checked once per file
     version in a process). docxtpl would render a tag with a missing }} silently,
     swallowing the text after it, so this is checked before, not after a failure."""
     if template.suffix.lower() != ".docx":
         return []  # the .xlsx renderer fails on every broken tag; render_failure explains it
-    findings = list(by_file_version(_CHECKED, template, check_template, limit=32))
+    findings = list(by_file_version(_CHECKED, template, lambda path: check_template(path, known),
+                                    limit=32, extra=known))
     if findings:
         findings.append(error(display(template), f"请改正模板 {display(template)} 后重试"
                                                  f"（可运行 reportgen templates check 检查全部模板）。"))

@@ -26,12 +26,11 @@ from docx.table import Table
 from lxml import etree
 from markupsafe import Markup, escape
 
-from reportgen.compute import Evaluation
-from reportgen.context import MERGED_FIELDS, build_context, indicator_rows
 from reportgen.file_cache import FileKey, by_file_version
-from reportgen.formats import FILTERS
+from reportgen.render.jinja import overlay
+from reportgen.rendering import ROWS, Rendering
 
-_ROW_LOOP = re.compile(r"{%\s*tr\s+for\s+(\w+)\s+in\s+rows\s*%}")
+_ROW_LOOP = re.compile(rf"{{%\s*tr\s+for\s+(\w+)\s+in\s+{ROWS}\s*%}}")
 # Parts whose tags are rendered; all other parts are copied as they are.
 _RENDERED_PARTS = re.compile(
     r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$")
@@ -51,16 +50,13 @@ def _finalize(value: Any) -> Markup:
 
 def jinja_environment() -> jinja2.Environment:
     """Autoescaped (text never breaks the XML) and strict (a mistyped tag fails loudly)."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             finalize=_finalize)
-    env.filters.update(FILTERS)
-    return env
+    return overlay(autoescape=True, finalize=_finalize)
 
 
 @dataclass(frozen=True)
 class RowLoop:
     """Where the indicator rows are drawn: table index, row index of the first rendered
-    data row, and which grid column shows which merged field."""
+    data row, and which grid column shows which field of a row."""
 
     table: int
     first_row: int
@@ -97,8 +93,7 @@ def find_row_loop(template_docx) -> RowLoop | None:
             columns = {}
             for column, tc in _grid_columns_of(rows[r_index + 1]):
                 for field in re.findall(rf"\b{name}\.(\w+)", _text(tc)):
-                    if field in MERGED_FIELDS:
-                        columns[field] = column
+                    columns.setdefault(field, column)
             return RowLoop(t_index, r_index, columns)
     return None
 
@@ -113,7 +108,7 @@ def _clear(tc) -> None:
             paragraphs[0].remove(child)
 
 
-def merge_indicator_cells(tbl, loop: RowLoop, spans) -> None:
+def merge_indicator_cells(tbl, loop: RowLoop, rendering: Rendering) -> None:
     """Mark the cells of each span as one vertically merged cell (w:vMerge): the first
     keeps its text, the others are emptied and continue it."""
     rows = tbl.tr_lst
@@ -125,7 +120,7 @@ def merge_indicator_cells(tbl, loop: RowLoop, spans) -> None:
         return cells_by_row[row][column]
 
     for field, column in loop.columns.items():
-        for span in spans[MERGED_FIELDS[field]]:
+        for span in rendering.merges(field):
             if span.length < 2:
                 continue
             top = loop.first_row + span.start
@@ -183,17 +178,16 @@ def _render_part(compiled: jinja2.Template, context: dict[str, Any]) -> str:
     return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
 
 
-def render_docx(evaluation: Evaluation, template: Path) -> bytes:
+def render_docx(rendering: Rendering, template: Path) -> bytes:
     form = prepared(template)
-    context = build_context(evaluation)
+    context = rendering.context
     rendered: dict[str, bytes] = {}
     for name, compiled in form.compiled.items():
         xml = _render_part(compiled, context)
         if name == "word/document.xml" and form.loop is not None:
             root = parse_xml(xml.encode("utf-8"))
             tables = root.find(qn("w:body")).findall(qn("w:tbl"))
-            _, spans = indicator_rows(evaluation)
-            merge_indicator_cells(tables[form.loop.table], form.loop, spans)
+            merge_indicator_cells(tables[form.loop.table], form.loop, rendering)
             rendered[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                             standalone=True)
         else:

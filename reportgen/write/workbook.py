@@ -20,8 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reportgen import schema
-from reportgen.rules import RULE_LABELS
+from reportgen.contract import Column, Contract, ItemsSheet, KeyedRowsSheet, RowSheet, TableSheet
 
 LINE_HEIGHT = 14.5  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409  # Excel's limit
@@ -33,14 +32,6 @@ HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 AUTHOR = "reportgen"
-
-BASIC_HINTS = {
-    "年度": "四位数年份，如 2022；须与所在文件夹 data/<年度>/ 一致。",
-    "部门名称": "部门全称，如 广州市应急管理局。",
-    "单位数": "整数，至少为 1。",
-    "未能完成原因": "整体绩效目标未能完成的原因；全部完成时填“无”。可在单元格内换行（Alt+Enter）。",
-}
-
 
 def _cell_value(item: Any) -> Any:
     """What goes into a cell: "" stays blank, paragraphs are joined by line breaks."""
@@ -103,9 +94,12 @@ def _finish(sheet, last_row: int, columns: int) -> None:
         sheet.row_dimensions[row].height = _row_height(sheet, row, columns)
 
 
-def _validation(sheet, kind: str, column: int, first: int, last: int) -> None:
+def _validation(sheet, kind: str, column: int, first: int, last: int, spec: Column | None = None) -> None:
     letter = get_column_letter(column)
-    if kind == "number":
+    if spec is not None and spec.choices:
+        rule = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True)
+        rule.error = spec.choice_error or "请从下拉列表中选择。"
+    elif kind == "number":
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
                               allow_blank=True)
         rule.error = "请填写不小于 0 的数字（不要写汉字或单位）。"
@@ -121,13 +115,6 @@ def _validation(sheet, kind: str, column: int, first: int, last: int) -> None:
         rule = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
                               allow_blank=True)
         rule.error = "请填写四位数年份，如 2022。"
-    elif kind == "rule":
-        rule = DataValidation(type="list", formula1='"' + ",".join(RULE_LABELS.values()) + '"',
-                              allow_blank=True)
-        rule.error = "请从下拉列表中选择计分规则，或留空。"
-    elif kind == "direction":
-        rule = DataValidation(type="list", formula1='"≥,≤,>=,<="', allow_blank=True)
-        rule.error = "请选择 ≥（越大越好）或 ≤（越小越好）。"
     else:
         return
     rule.errorTitle = "输入有误"
@@ -136,60 +123,77 @@ def _validation(sheet, kind: str, column: int, first: int, last: int) -> None:
     sheet.add_data_validation(rule)
 
 
-def _basic(workbook, data: dict[str, Any]) -> None:
-    sheet = workbook.active
-    sheet.title = schema.SHEET_BASIC
-    _header(sheet, 1, schema.BASIC_ITEM, "本列的项目名称不要改动。", 16)
-    _header(sheet, 2, schema.BASIC_VALUE, "在本列填写各项内容。", 90)
-    for row, (item, path) in enumerate(schema.BASIC_ROWS.items(), start=2):
+def _items_sheet(sheet, spec: ItemsSheet, data: dict[str, Any]) -> None:
+    sheet.title = spec.title
+    _header(sheet, 1, spec.item_header, "本列的项目名称不要改动。", 16)
+    _header(sheet, 2, spec.value_header, "在本列填写各项内容。", 90)
+    for row, (item, path) in enumerate(spec.rows.items(), start=2):
         node: Any = data
         for part in path:
             node = node.get(part) if isinstance(node, dict) else None
         label = sheet.cell(row=row, column=1, value=item)
         label.font = HEADER_FONT
-        label.comment = Comment(BASIC_HINTS[item], AUTHOR)
+        if item in spec.hints:
+            label.comment = Comment(spec.hints[item], AUTHOR)
         _put(sheet, row, 2, node)
-        if item == "年度":
-            _validation(sheet, "year", 2, row, row)
-        elif item == "单位数":
-            _validation(sheet, "integer", 2, row, row)
-    _finish(sheet, 1 + len(schema.BASIC_ROWS), 2)
-    for row in range(2, 2 + len(schema.BASIC_ROWS)):
+        if item in spec.kinds:
+            _validation(sheet, spec.kinds[item], 2, row, row)
+    _finish(sheet, 1 + len(spec.rows), 2)
+    for row in range(2, 2 + len(spec.rows)):
         sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top",
                                                             horizontal="left")
 
 
-def _array(workbook, title: str, items: list[dict[str, Any]], spec, *,
-           number_column: bool = False, formats: dict[str, str] | None = None) -> None:
-    sheet = workbook.create_sheet(title)
-    offset = 1 if number_column else 0
-    if number_column:
-        _header(sheet, 1, schema.GOAL_NUMBER, "目标的序号：1、2、3……", 6)
-    for index, column in enumerate(spec, start=1 + offset):
+def _table_sheet(sheet, spec: TableSheet, data: dict[str, Any]) -> None:
+    items = _items(data, spec.key)
+    offset = 1 if spec.number_header else 0
+    if spec.number_header:
+        _header(sheet, 1, spec.number_header, spec.number_hint, 6)
+    for index, column in enumerate(spec.columns, start=1 + offset):
         _header(sheet, index, column.header, column.hint, column.width)
     for row, item in enumerate(items, start=2):
-        if number_column:
+        if spec.number_header:
             sheet.cell(row=row, column=1, value=row - 1).alignment = CENTER
-        for index, column in enumerate(spec, start=1 + offset):
+        for index, column in enumerate(spec.columns, start=1 + offset):
             value = item.get(column.key)
-            if column.kind == "rule" and isinstance(value, str):
-                value = RULE_LABELS.get(value, value)
-            _put(sheet, row, index, value, number_format=(formats or {}).get(column.key))
+            if column.to_cell is not None and isinstance(value, str):
+                value = column.to_cell(value)
+            _put(sheet, row, index, value, number_format=spec.formats.get(column.key))
     last = len(items) + 1
-    _finish(sheet, last, len(spec) + offset)
-    for index, column in enumerate(spec, start=1 + offset):
-        kind = "any_number" if title == schema.SHEET_TARGETS and column.kind == "number" else column.kind
-        _validation(sheet, kind, index, 2, last + SPARE_ROWS)
+    _finish(sheet, last, len(spec.columns) + offset)
+    for index, column in enumerate(spec.columns, start=1 + offset):
+        _validation(sheet, column.kind, index, 2, last + SPARE_ROWS, column)
 
 
-def _budget(workbook, data: dict[str, Any]) -> None:
-    sheet = workbook.create_sheet(schema.SHEET_BUDGET)
-    budget = data.get("budget") if isinstance(data.get("budget"), dict) else {}
-    for index, column in enumerate(schema.BUDGET_COLUMNS, start=1):
+def _row_sheet(sheet, spec: RowSheet, data: dict[str, Any]) -> None:
+    table = data.get(spec.key) if isinstance(data.get(spec.key), dict) else {}
+    for index, column in enumerate(spec.columns, start=1):
         _header(sheet, index, column.header, column.hint, column.width)
-        _put(sheet, 2, index, budget.get(column.key), number_format="#,##0.00")
-        _validation(sheet, "number", index, 2, 2)
+        _put(sheet, 2, index, table.get(column.key), number_format=spec.number_format)
+        _validation(sheet, column.kind, index, 2, 2, column)
     sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = 24
+    if any(column.kind in ("text", "paragraphs") for column in spec.columns):
+        _finish(sheet, 2, len(spec.columns))
+
+
+def _keyed_rows_sheet(sheet, spec: KeyedRowsSheet, data: dict[str, Any]) -> None:
+    table = data.get(spec.key) if isinstance(data.get(spec.key), dict) else {}
+    _header(sheet, 1, spec.label_header, "本列的类别名称不要改动。", 18)
+    for index, column in enumerate(spec.columns, start=2):
+        _header(sheet, index, column.header, column.hint, column.width)
+    row = 1
+    for label, key in spec.rows.items():
+        if key in spec.optional_rows and key not in table:
+            continue
+        row += 1
+        sheet.cell(row=row, column=1, value=label).font = HEADER_FONT
+        values = table.get(key) if isinstance(table.get(key), list) else []
+        for index, column in enumerate(spec.columns, start=2):
+            value = values[index - 2] if index - 2 < len(values) else None
+            _put(sheet, row, index, value, number_format=spec.number_format)
+            _validation(sheet, column.kind, index, row, row, column)
+    sheet.freeze_panes = "B2"
     sheet.row_dimensions[1].height = 24
 
 
@@ -198,15 +202,17 @@ def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
-def workbook_bytes(data: dict[str, Any]) -> bytes:
-    """The input workbook for a department's data (contract shape, as read_toml gives)."""
+_WRITERS = {ItemsSheet: _items_sheet, TableSheet: _table_sheet, RowSheet: _row_sheet,
+            KeyedRowsSheet: _keyed_rows_sheet}
+
+
+def workbook_bytes(data: dict[str, Any], contract: Contract) -> bytes:
+    """The input workbook for a form's data (contract shape, as read_toml gives)."""
     workbook = Workbook()
-    _basic(workbook, data)
-    _array(workbook, schema.SHEET_GOALS, _items(data, "goals"), schema.GOAL_COLUMNS,
-           number_column=True)
-    _budget(workbook, data)
-    _array(workbook, schema.SHEET_INDICATORS, _items(data, "indicators"), schema.INDICATOR_COLUMNS)
-    _array(workbook, schema.SHEET_TARGETS, _items(data, "targets"), schema.TARGET_COLUMNS)
+    for number, spec in enumerate(contract.sheets):
+        sheet = workbook.active if number == 0 else workbook.create_sheet(spec.title)
+        sheet.title = spec.title
+        _WRITERS[type(spec)](sheet, spec, data)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,7 +7,8 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-from reportgen.findings import InputError, error
+from reportgen.errors import InputError
+from reportgen.findings import error
 from reportgen.model import KeyPath, RawInput, key_name
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?\s*(#.*)?$")

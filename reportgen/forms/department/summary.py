@@ -1,12 +1,13 @@
-"""The year's 汇总表: one row per department built, sorted by 总分, with charts."""
+"""The department form's sheets of the year's 汇总表: one row per department built,
+sorted by 总分, with charts."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Sequence
 
-from reportgen.compute import GRADES, SummaryRow
+from reportgen.forms.department.compute import SummaryRow
+from reportgen.settings import Settings
 
 MONEY_FORMAT, SCORE_FORMAT = "#,##0.00", "0.00"
 
@@ -21,8 +22,7 @@ def level_names(rows: Sequence[SummaryRow]) -> list[str]:
     return names
 
 
-def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
-    from openpyxl import Workbook
+def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Settings) -> None:
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -32,7 +32,6 @@ def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
     levels = level_names(ordered)
     headers = ["序号", "部门名称", "单位数", "总预算（万元）", *[f"{n}得分" for n in levels],
                "总分", "评价等级", "未满分指标数"]
-    workbook = Workbook()
     sheet = workbook.active
     sheet.title = "汇总"
     thin = Side(style="thin", color="808080")
@@ -73,7 +72,7 @@ def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
     charts = workbook.create_sheet("图表")
     charts.append(["评价等级", "部门数"])
     counts = Counter(row.grade for row in ordered)
-    for label, _ in GRADES:
+    for label, _ in settings.grades:
         charts.append([label, counts.get(label, 0)])
     total_column = 5 + len(levels)
     if last > 1:
@@ -100,7 +99,3 @@ def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
     pie.height, pie.width = 7.5, 12
     charts.add_chart(pie, "D1")
     workbook.properties.title = f"{year}年度部门整体支出绩效自评汇总表"
-    workbook.properties.creator = "reportgen"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -1,13 +1,12 @@
-"""The input contract in one place: the TOML keys of each table, their Chinese labels,
-and how the Excel input workbook's sheets and columns map onto them.
-
-Readers, writers (convert, new) and validation all read these tables, so a key or a
-column is added in one place. See /docs/输入格式说明.md for the clerk's view.
+"""The department form's input contract: the TOML keys of each table, their Chinese
+labels, and the Excel input workbook's sheets and columns (input-format.md). See
+docs/输入格式说明.md for the clerk's view.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from reportgen.contract import Column, Contract, ItemsSheet, RowSheet, TableSheet
+from reportgen.forms.department.rules import RULE_LABELS, rule_key
 
 # ----------------------------------------------------------------------------- TOML keys
 # Keys per table, in the order they are written. "*" stands for any element of an array.
@@ -58,18 +57,6 @@ NUMERIC: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 
 
-def table_of(path: tuple) -> tuple[str, ...]:
-    """('indicators', 3) -> ('indicators', '*'); ('budget',) -> ('budget',)."""
-    return tuple("*" if isinstance(part, int) else part for part in path)
-
-
-def label_of(path: tuple) -> str:
-    """('indicators', 3, 'score') -> '得分'."""
-    if not path:
-        return ""
-    return LABELS.get(table_of(path[:-1]), {}).get(str(path[-1]), str(path[-1]))
-
-
 # ----------------------------------------------------------------------------- workbook
 SHEET_BASIC = "基本情况"
 SHEET_GOALS = "绩效目标"
@@ -89,20 +76,10 @@ BASIC_ROWS: dict[str, tuple[str, ...]] = {
 GOAL_NUMBER = "序号"
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str  # the text in row 1
-    key: str  # the TOML key it fills
-    required: bool = True  # a workbook without this column is refused
-    width: float = 12  # for workbooks we write
-    hint: str = ""  # cell comment on the header of workbooks we write
-    kind: str = "text"  # "text", "number", "integer", "rule", "direction"
-
-
 GOAL_COLUMNS = (
     Column("年度整体绩效目标", "target", width=50,
            hint="一个目标占一行，按目标1、目标2……的顺序从上往下填写。"),
-    Column("完成情况", "completion", width=90,
+    Column("完成情况", "completion", width=90, kind="paragraphs",
            hint="该目标的完成情况。分多段时在单元格内换行（Alt+Enter），每行一段。"),
 )
 BUDGET_COLUMNS = tuple(
@@ -123,16 +100,19 @@ INDICATOR_COLUMNS = (
     Column("未达标原因", "reason", required=False, width=40, hint="未得满分时说明原因，可留空。"),
     Column("改进措施", "measure", required=False, width=30, hint="可留空。"),
     Column("计分规则", "rule", required=False, width=16, kind="rule",
-           hint="可选：预算执行率、产出指标完成情况。留空表示直接填写得分。"),
+           hint="可选：预算执行率、产出指标完成情况。留空表示直接填写得分。",
+           to_data=lambda text: rule_key(text) or text, to_cell=lambda key: RULE_LABELS.get(key, key),
+           choices=tuple(RULE_LABELS.values()), choice_error="请从下拉列表中选择计分规则，或留空。"),
     Column("执行率", "execution_rate", required=False, width=10, kind="number",
            hint="计分规则为“预算执行率”时填写，单位为%，如 89.51 表示 89.51%。"),
 )
 TARGET_COLUMNS = (
     Column("指标名称", "name", width=36, hint="部门整体绩效指标（产出指标）的名称，一行一个。"),
-    Column("目标值", "target", width=10, kind="number", hint="年初设定的目标值，只填数字。"),
-    Column("实际值", "actual", width=10, kind="number", hint="实际完成值，只填数字。"),
+    Column("目标值", "target", width=10, kind="any_number", hint="年初设定的目标值，只填数字。"),
+    Column("实际值", "actual", width=10, kind="any_number", hint="实际完成值，只填数字。"),
     Column("方向", "direction", required=False, width=8, kind="direction",
-           hint="≥ 表示越大越好（默认），≤ 表示越小越好。"),
+           hint="≥ 表示越大越好（默认），≤ 表示越小越好。",
+           choices=("≥", "≤", ">=", "<="), choice_error="请选择 ≥（越大越好）或 ≤（越小越好）。"),
     Column("单位", "unit", required=False, width=8, hint="如：个月、人次。只用于生成未达标原因的文字。"),
 )
 
@@ -146,10 +126,27 @@ HEADER_ALIASES = {
     "目标": "年度整体绩效目标",
 }
 
+BASIC_HINTS = {
+    "年度": "四位数年份，如 2022；须与所在文件夹 data/<年度>/ 一致。",
+    "部门名称": "部门全称，如 广州市应急管理局。",
+    "单位数": "整数，至少为 1。",
+    "未能完成原因": "整体绩效目标未能完成的原因；全部完成时填“无”。可在单元格内换行（Alt+Enter）。",
+}
 
-def normalize_header(text: object) -> str:
-    """Header text as compared: no whitespace or line breaks, ASCII parentheses."""
-    if text is None:
-        return ""
-    cleaned = "".join(str(text).split()).replace("（", "(").replace("）", ")")
-    return HEADER_ALIASES.get(cleaned, cleaned)
+CONTRACT = Contract(
+    top_keys=TOP_KEYS,
+    tables=TABLES,
+    labels=LABELS,
+    numeric=NUMERIC,
+    amounts=(("budget",),),
+    header_aliases=HEADER_ALIASES,
+    sheets=(
+        ItemsSheet(SHEET_BASIC, BASIC_ROWS, BASIC_ITEM, BASIC_VALUE, hints=BASIC_HINTS,
+                   kinds={"年度": "year", "单位数": "integer"}, table="department"),
+        TableSheet(SHEET_GOALS, "goals", GOAL_COLUMNS, number_header=GOAL_NUMBER,
+                   number_hint="目标的序号：1、2、3……"),
+        RowSheet(SHEET_BUDGET, "budget", BUDGET_COLUMNS, number_format="#,##0.00"),
+        TableSheet(SHEET_INDICATORS, "indicators", INDICATOR_COLUMNS),
+        TableSheet(SHEET_TARGETS, "targets", TARGET_COLUMNS, required=False),
+    ),
+)

@@ -1,4 +1,4 @@
-"""Write contract-shaped data as a department TOML file (for ``convert`` and ``new``).
+"""Write contract-shaped data as a TOML data file (for ``convert`` and ``new``).
 
 Written by hand rather than with a TOML library: the layout matters to the clerk who
 edits the file (tables in contract order, one paragraph per line in ``completion``,
@@ -15,7 +15,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reportgen import schema
+from reportgen.contract import Contract
 
 CENT = Decimal("0.01")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -99,11 +99,11 @@ def _amount(item: Any) -> Any:
     return item
 
 
-def _pairs(table: dict[str, Any], where: tuple[str, ...], comments: bool) -> list[str]:
-    labels = schema.LABELS.get(where, {})
+def _pairs(table: dict[str, Any], where: tuple[str, ...], comments: bool, contract: Contract) -> list[str]:
+    labels = contract.labels.get(where, {})
     lines = []
-    for name, item in _ordered(table, schema.TABLES.get(where, ())):
-        if where == ("budget",):
+    for name, item in _ordered(table, contract.tables.get(where, ())):
+        if where in contract.amounts:
             item = _amount(item)
         line = f"{key(name)} = {value(item)}"
         if comments and name in labels:
@@ -116,8 +116,9 @@ def _pairs(table: dict[str, Any], where: tuple[str, ...], comments: bool) -> lis
     return lines
 
 
-def dumps(data: dict[str, Any], *, header: tuple[str, ...] = (), comments: bool = False) -> str:
-    """The TOML text of a department's data. comments=True labels each key (in Chinese)
+def dumps(data: dict[str, Any], contract: Contract, *, header: tuple[str, ...] = (),
+          comments: bool = False) -> str:
+    """The TOML text of a form's data. comments=True labels each key (in Chinese)
     the first time it appears, for a scaffold a clerk fills in."""
     out: list[str] = [f"# {line}" if line else "#" for line in header]
     if out:
@@ -125,18 +126,18 @@ def dumps(data: dict[str, Any], *, header: tuple[str, ...] = (), comments: bool 
     scalars = {k: v for k, v in data.items()
                if not isinstance(v, dict) and not _is_array_of_tables(v)}
     if scalars:
-        out.extend(_pairs(scalars, (), comments))
+        out.extend(_pairs(scalars, (), comments, contract))
         out.append("")
-    tables = [k for k in _ordered(data, schema.TOP_KEYS) if k[0] not in scalars]
+    tables = [k for k in _ordered(data, contract.top_keys) if k[0] not in scalars]
     for name, item in tables:
         if isinstance(item, dict):
             out.append(f"[{key(name)}]")
-            out.extend(_pairs(item, (name,), comments))
+            out.extend(_pairs(item, (name,), comments, contract))
             out.append("")
             continue
         for index, element in enumerate(item):
             out.append(f"[[{key(name)}]]")
-            out.extend(_pairs(element, (name, "*"), comments and index == 0))
+            out.extend(_pairs(element, (name, "*"), comments and index == 0, contract))
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

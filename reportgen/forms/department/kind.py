@@ -1,0 +1,73 @@
+"""The department form kind: what the generic parts get from the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+
+from reportgen.forms.department import checks, compute, context, scaffold, summary
+from reportgen.forms.department.contract import CONTRACT
+from reportgen.forms.department.variables import TABLE
+from reportgen.forms.kind import Built, FormKind
+from reportgen.model import RawInput
+from reportgen.rendering import Rendering
+from reportgen.settings import Settings
+from reportgen.validate import Identity, text_at
+from reportgen.write.files import safe_file_name
+
+
+class DepartmentForm(FormKind):
+    key = "department"
+    title = "部门整体支出绩效自评表"
+    noun = "部门"
+    data_folder = ""
+    contract = CONTRACT
+    identity = ("department", "name")
+    variables = TABLE
+    is_group = True
+
+    def output_path(self, built: Built, suffix: str) -> PurePath:
+        department = built.model
+        return PurePath(f"{safe_file_name(department.name)}_{department.year}年度{self.title}{suffix}")
+
+    def identify(self, raw: RawInput) -> Identity | None:
+        name = text_at(raw, self.identity)
+        if name is None:
+            return None
+        return Identity(name=name, label="部门名称", key=name, output=safe_file_name(name),
+                        where=raw.locate(self.identity), group=name)
+
+    def validate(self, raw: RawInput, year: int | None, settings: Settings) -> tuple[Built | None, list]:
+        department, findings = checks.validate(raw, year)
+        if department is None:
+            return None, findings
+        return Built(department, compute.evaluate(department, settings)), findings
+
+    def rendering(self, built: Built) -> Rendering:
+        return context.rendering(built.evaluation)
+
+    def summary(self, built: Built) -> compute.SummaryRow:
+        return compute.summarize(built.evaluation)
+
+    def name_of(self, built: Built) -> str:
+        return built.model.name
+
+    def group(self, built: Built) -> str:
+        return built.model.name
+
+    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], settings: Settings,
+                       others: Mapping[Any, Sequence[Any]]) -> None:
+        summary.summary_sheets(workbook, year, rows, settings)
+
+    def scaffold(self, year: int, name: str, template: dict[str, Any] | None) -> dict[str, Any]:
+        return scaffold.scaffold(year, name, template)
+
+    def scaffold_header(self, year: int, name: str, template: Path | None) -> tuple[str, ...]:
+        return scaffold.scaffold_header(year, name, template)
+
+    def demo_source(self) -> str:
+        return "2022/广州市应急管理局.toml"
+
+
+KIND = DepartmentForm()

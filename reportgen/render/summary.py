@@ -1,0 +1,27 @@
+"""The year's 汇总表: one workbook, to which each form kind adds its sheets."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reportgen.forms.kind import FormKind
+from reportgen.settings import Settings
+
+
+def summary_file_name(year: int) -> str:
+    return f"{year}年度部门整体支出绩效自评汇总表.xlsx"
+
+
+def render_summary(year: int, rows: Mapping[FormKind, Sequence[Any]], settings: Settings) -> bytes:
+    """The 汇总表's bytes: each kind's sheets, from its forms' summary rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for kind, kind_rows in rows.items():
+        kind.summary_sheets(workbook, year, kind_rows, settings, rows)
+    workbook.properties.creator = "reportgen"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,89 @@
+"""Per-year rule settings: figures that regions set differently, read from
+data/<year>/设置.toml when it exists, with documented defaults.
+
+```toml
+[grades]            # 评价等级: the lowest 总分 of each grade (差 is everything below 中)
+优 = 90
+良 = 80
+中 = 60
+
+[project]           # 项目支出绩效自评表
+budget_weight = 10  # 预算执行 的分值 (some regions use 20)
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import InputError
+from reportgen.findings import error
+
+SETTINGS_FILE = "设置.toml"  # in data/<year>/; never read as a form's data
+
+DEFAULT_GRADES: tuple[tuple[str, Decimal], ...] = (
+    ("优", Decimal(90)),
+    ("良", Decimal(80)),
+    ("中", Decimal(60)),
+    ("差", Decimal("-Infinity")),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    grades: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADES  # (label, lowest 总分), best first
+    kinds: dict[str, dict[str, Any]] = field(default_factory=dict)  # [project] … tables, by kind
+
+    def grade_for(self, total: Decimal) -> str:
+        for label, floor in self.grades:
+            if total >= floor:
+                return label
+        return self.grades[-1][0]
+
+    def of(self, kind: str) -> dict[str, Any]:
+        return self.kinds.get(kind, {})
+
+    def __hash__(self) -> int:  # frozen with a dict inside: hash what identifies it
+        return hash((self.grades, tuple(sorted(self.kinds))))
+
+
+def _number(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise InputError([error(where, f"应为数字，现在是「{value}」。")])
+    return Decimal(value)
+
+
+def load_settings(data_dir: Path, year: int) -> Settings:
+    """The year's settings (defaults where the file or a key is absent)."""
+    path = data_dir / str(year) / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError([error(str(path), f"设置文件无法读取（{exc}）。请按 docs/输入格式说明.md 改正。")]) \
+            from None
+    grades = DEFAULT_GRADES
+    given = data.pop("grades", None)
+    if given is not None:
+        if not isinstance(given, dict):
+            raise InputError([error(f"{path} 键 grades", "应写成 [grades] 表：优 = 90、良 = 80、中 = 60。")])
+        floors = dict(DEFAULT_GRADES)
+        for label, value in given.items():
+            if label not in floors or label == "差":
+                raise InputError([error(f"{path} 键 grades.{label}",
+                                        "评价等级只能设置「优」「良」「中」的下限（差 = 低于「中」的下限）。")])
+            floors[label] = _number(value, f"{path} 键 grades.{label}")
+        grades = tuple((label, floors[label]) for label, _ in DEFAULT_GRADES)
+        if not grades[0][1] > grades[1][1] > grades[2][1]:
+            raise InputError([error(f"{path} 键 grades", "评价等级的下限应从优到中依次减小（如 90、80、60）。")])
+    kinds = {key: value for key, value in data.items() if isinstance(value, dict)}
+    unknown = [key for key, value in data.items() if not isinstance(value, dict)]
+    if unknown:
+        raise InputError([error(f"{path} 键 {unknown[0]}",
+                                "不认识的设置项，请删除或改正（可用：[grades]、[project]）。")])
+    return Settings(grades=grades, kinds=kinds)

@@ -1,0 +1,20 @@
+"""The admins' guide docs/模板编辑说明.md: each kind's section of template variables is
+generated from the kind's variable table, with its bundled example's values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.forms.kind import FormKind
+
+
+def demo_context(kind: FormKind) -> dict[str, Any]:
+    """The template context of the kind's bundled example (the guide's examples)."""
+    from reportgen.pipeline import load
+    from reportgen.resources import sample_data_dir
+
+    return kind.rendering(load(kind, sample_data_dir() / kind.demo_source())).context
+
+
+def guide_sections(kind: FormKind) -> str:
+    return kind.variables.markdown(demo_context(kind))
