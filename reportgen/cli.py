@@ -246,7 +246,13 @@ def main() -> None:
     """Console entry point: runs the commands, printing every user error in Chinese."""
     try:
         code = cli.main(standalone_mode=False, prog_name="reportgen")
-    except click.exceptions.Abort:
+    except KeyboardInterrupt:  # Ctrl-C outside a build (a build reports what it wrote)
+        click.echo("\n已中断。", err=True)
+        sys.exit(130)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("已中断。", err=True)
+            sys.exit(130)
         click.echo("已取消。", err=True)
         sys.exit(1)
     except click.UsageError as exc:
@@ -333,40 +339,16 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats
     try:
         outcome = build_year(data_dir, year, templates_dir=templates_dir, out_dir=out_dir,
                              formats=formats, departments=departments, jobs=jobs or default_jobs(),
-                             on_start=progress.start, on_done=progress.advance)
+                             on_start=progress.start, on_done=progress.advance,
+                             on_pdf=lambda n: (progress.finish(),
+                                               click.echo(f"正在用 LibreOffice 生成 {n} 个 PDF……")))
     except (YearNotFound, DepartmentNotFound) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
-    for result in outcome.results:
-        for finding in result.findings:
-            click.echo(f"{result.source.name}：{finding}", err=True)
-        if not result.ok:
-            click.echo(f"未生成：{result.source.name}（请按上面的提示修改后重试）", err=True)
-        for path in result.outputs:
-            click.echo(f"已生成：{path}")
-    pdf_jobs = [r.pdf_job for r in outcome.built if r.pdf_job]
-    if pdf_jobs:  # one LibreOffice run converts every department's .docx
-        from reportgen.render_pdf import ConversionFailed, OfficeMissing, write_pdfs
+    from reportgen.build_report import report
 
-        click.echo(f"正在用 LibreOffice 生成 {len(pdf_jobs)} 个 PDF……")
-        try:
-            for path in write_pdfs(pdf_jobs):
-                click.echo(f"已生成：{path}")
-        except (OfficeMissing, ConversionFailed) as exc:
-            raise click.ClickException(str(exc)) from None
-    if outcome.summary_path:
-        click.echo(f"已生成汇总表：{outcome.summary_path}")
-    if outcome.summary_error:
-        click.echo(f"错误：{outcome.summary_error}", err=True)
-    total, failed = len(outcome.results), outcome.failed
-    if failed or outcome.summary_error:
-        if failed:
-            click.echo(f"\n共 {total} 个部门，已生成 {total - len(failed)} 个，{len(failed)} 个未生成：",
-                       err=True)
-            click.echo(_failure_table(failed), err=True)
-        sys.exit(1)
-    click.echo(f"共 {total} 个部门，全部生成。")
+    sys.exit(report(outcome))
 
 
 def _is_terminal() -> bool:
@@ -393,19 +375,6 @@ class _Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
-
-
-def _failure_table(failed) -> str:
-    """部门文件 | 原因 (the first error of each), one line each."""
-    width = max(len(r.source.name) for r in failed)
-    lines = [f"  {'部门文件'.ljust(width)}  原因"]
-    for result in failed:
-        errors = [f for f in result.findings if f.level == "error"]
-        first = errors[0] if errors else None
-        reason = f"{first.location}：{first.message}" if first else "未知原因"
-        more = f"（另有 {len(errors) - 1} 个错误）" if len(errors) > 1 else ""
-        lines.append(f"  {result.source.name.ljust(width)}  {reason}{more}")
-    return "\n".join(lines)
 
 
 @cli.command(help="只检查数据、不生成文件：逐个部门列出错误和警告，每条都说明位置和改法。"

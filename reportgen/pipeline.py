@@ -157,9 +157,14 @@ def template_path(templates_dir: Path, year: int, fmt: str) -> Path:
 
 
 def output_name(department: Department, suffix: str) -> str:
+    return output_file_name(department.name, department.year, suffix)
+
+
+def output_file_name(name: str, year: int, suffix: str) -> str:
+    """The file name of a department's form (by its 部门名称) in output/<year>/."""
     from reportgen.write import safe_file_name
 
-    return f"{safe_file_name(department.name)}_{department.year}年度{FORM_TITLE}{suffix}"
+    return f"{safe_file_name(name)}_{year}年度{FORM_TITLE}{suffix}"
 
 
 def render(evaluation: Evaluation, fmt: str, template: Path) -> bytes:
@@ -227,9 +232,11 @@ def build_department_file(
         writes.append((target, reproducible_package(data, stamp)))
     try:
         write_all_atomic(writes)  # all of a department's files, or none
-    except OSError as exc:  # e.g. a file is open in Excel/WPS on Windows
+    except BaseException as exc:  # e.g. a file is open in Excel/WPS on Windows; Ctrl-C
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+        if not isinstance(exc, OSError):
+            raise
         where = exc.filename or folder
         result.findings.append(error(str(where), (
             f"无法写入（{describe_os_error(exc)}）。如果此文件正在 Word/Excel/WPS 中打开，"

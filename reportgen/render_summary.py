@@ -1,4 +1,5 @@
-"""The year's 汇总表: one row per department built, sorted by 总分, with charts."""
+"""The year's 汇总表: one row per department built, sorted by 总分, with charts; then
+every department not built, marked 未生成 with the reason."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ def level_names(rows: Sequence[SummaryRow]) -> list[str]:
     return names
 
 
-def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
+NOT_BUILT = "未生成"
+
+
+def render_summary(year: int, rows: Sequence[SummaryRow],
+                   failed: Sequence[tuple[str, str]] = ()) -> bytes:
+    """failed: (department name, reason) of each department not built."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
@@ -58,12 +64,13 @@ def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
         sheet.cell(sheet.max_row, 4).number_format = MONEY_FORMAT
         for column in range(5, 6 + len(levels)):
             sheet.cell(sheet.max_row, column).number_format = SCORE_FORMAT
-    last = sheet.max_row
+    last = sheet.max_row  # the charts cover the departments built
+    _append_not_built(sheet, failed, len(ordered), len(headers), body_font, border)
     widths = [6, 30, 8, 16, *[12] * len(levels), 10, 10, 12]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -104,3 +111,23 @@ def render_summary(year: int, rows: Sequence[SummaryRow]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _append_not_built(sheet, failed: Sequence[tuple[str, str]], built: int, width: int,
+                      font, border) -> None:
+    """A row per department not built: 序号, name, 未生成 under 评价等级, the reason
+    across the score columns."""
+    from openpyxl.styles import Alignment, Font
+
+    for index, (name, reason) in enumerate(failed, start=built + 1):
+        sheet.append([index, name])
+        row = sheet.max_row
+        sheet.cell(row, 2).data_type = "s"
+        sheet.cell(row, 3).value = f"{NOT_BUILT}：{reason}"
+        sheet.cell(row, width - 1).value = NOT_BUILT
+        sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width - 2)
+        for column in range(1, width + 1):
+            cell = sheet.cell(row, column)
+            cell.font, cell.border = Font(name=font.name, size=font.sz, color="C00000"), border
+            cell.alignment = Alignment(vertical="center", wrap_text=column == 3,
+                                       horizontal="left" if column in (2, 3) else "center")
