@@ -72,7 +72,10 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, timeout: int = 600) -
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as work:
         work_dir = Path(work)
-        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(work_dir)))
+        scratch = work_dir / "tmp"  # LibreOffice's own temporary files (lu*.tmp) go with it
+        scratch.mkdir()
+        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(work_dir)),
+                   TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
         profile = (work_dir / "profile").as_uri()
         _run_office(
             [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
