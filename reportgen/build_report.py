@@ -25,8 +25,13 @@ def failure_table(failed) -> str:
     """部门文件 | 原因 (the first error of each), one line each."""
     width = max(display_width("部门文件"), *(display_width(r.source.name) for r in failed))
     lines = [f"  {pad('部门文件', width)}  原因"]
-    lines += [f"  {pad(r.source.name, width)}  {first_error(r)}" for r in failed]
+    lines += [f"  {pad(r.source.name, width)}  {_without(first_error(r), r.source.name)}" for r in failed]
     return "\n".join(lines)
+
+
+def _without(reason: str, name: str) -> str:
+    """The reason without the file name the row already shows."""
+    return reason[len(name):].lstrip(" ：") if reason.startswith(name) else reason
 
 
 def finding_line(source_name: str, finding) -> str:

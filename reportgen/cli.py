@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
-from reportgen.findings import describe_os_error
+from reportgen.findings import describe_os_error, os_error_place
 
 CONTEXT = {"help_option_names": []}
 
@@ -231,17 +231,6 @@ class Group(ChineseHelp, click.Group):
         super().__init__(*args, **kwargs)
 
 
-def _os_error_path(exc: OSError) -> str:
-    """The file an OSError is about; a hidden temporary file stands for its folder."""
-    name = exc.filename if exc.filename is not None else exc.filename2
-    if name is None:
-        return "文件"
-    path = Path(name.decode(errors="replace") if isinstance(name, bytes) else str(name))
-    if path.name.startswith(".") and path.name.endswith(".tmp"):
-        return str(path.parent)
-    return str(path)
-
-
 def main() -> None:
     """Console entry point: runs the commands, printing every user error in Chinese."""
     try:
@@ -271,7 +260,7 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(1)
     except OSError as exc:  # a folder that is a file, no permission, disk full…
-        click.echo(f"错误：无法读写 {_os_error_path(exc)}：{describe_os_error(exc)}。", err=True)
+        click.echo(f"错误：无法读写 {os_error_place(exc)}：{describe_os_error(exc)}。", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -547,6 +536,8 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
     folder = resolve_templates(templates_dir)
     if not folder.is_dir():
         raise click.ClickException(f"找不到模板文件夹：{display(folder)}")
+    if templates_dir is None and folder != Path("templates"):
+        click.echo(f"当前文件夹 {Path.cwd()} 中没有 templates 文件夹，检查的是随程序安装的模板：{folder}")
     files = template_files(folder, year)
     if not files:
         raise click.ClickException(f"{display(folder)} 中没有模板文件（.docx 或 .xlsx）。")

@@ -24,6 +24,7 @@ from jinja2 import nodes
 from reportgen.file_cache import FileKey, by_file_version
 from reportgen.findings import Finding, error
 from reportgen.formats import FILTERS
+from reportgen.tag_lint import near_misses, paragraph_near_misses
 from reportgen.variables import GUIDE_NAME, KNOWN
 
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
@@ -385,6 +386,7 @@ def scan_docx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str
     problems: list[tuple[str, str]] = []
     for root, prefix, located in docx_parts(path):
         if root is not None:
+            problems.extend(paragraph_near_misses(root, prefix))  # {{ typed as ｛｛, { {…
             broken = delimiter_problems(root, prefix)
             if broken:  # the Jinja text docxtpl makes of it would only mislead
                 problems.extend(broken)
@@ -422,9 +424,11 @@ def scan_xlsx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str
             starts = []
             for cell in row:
                 text = cell.value
+                where = f"{sheet.title}!{cell.coordinate}"
+                if isinstance(text, str) and cell.data_type != "f":
+                    problems.extend((where, message) for message in near_misses(text))
                 if not has_tags(text) or (number and cell.data_type == "f"):
                     continue
-                where = f"{sheet.title}!{cell.coordinate}"
 
                 def report(line: int, message: str, where: str = where) -> None:
                     problems.append((where, message))
@@ -452,6 +456,7 @@ def scan_xlsx(path: Path, known: frozenset[str] | None = None) -> list[tuple[str
         if loop_open:
             problems.append((loop_open, "这个循环没有用 {%tr endfor %} 结束。"))
         for label, text in header_footers.get(sheet.title, ()):
+            problems.extend((f"{sheet.title} {label}", message) for message in near_misses(text))
             if has_tags(text):
                 check_source(text, known, lambda line, message, where=f"{sheet.title} {label}":
                              problems.append((where, message)))

@@ -30,7 +30,7 @@ from reportgen import rules, schema
 from reportgen.findings import Finding, InputError, error, warning
 from reportgen.formats import money
 from reportgen.limits import MAX_TEXT_CHARS
-from reportgen.model import Department, KeyPath, RawInput, build_department, key_name
+from reportgen.model import Department, KeyPath, RawInput, build_department, key_name, number_advice
 
 Locate = Callable[[KeyPath], str]
 CENT = Decimal("0.01")
@@ -230,7 +230,8 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
                 findings.append(error(locate((*at, key)), f"缺少{label}（绩效指标「{name}」），请填写。"))
             elif number is None:
                 findings.append(error(locate((*at, key)),
-                                      f"「{label}」应为数字（如 994），现在是「{raw}」，请改为阿拉伯数字。"))
+                                      f"「{label}」（绩效指标「{name}」）应为数字（如 994），现在是「{raw}」，"
+                                      f"{number_advice(raw)}"))
             values[key] = number
         direction = rules.direction_of(item.get("direction"))
         if direction is None:
@@ -459,10 +460,25 @@ def validate(raw: RawInput, year: int | None = None) -> tuple[Department | None,
     except InputError as exc:
         return None, sorted(findings + exc.findings, key=position)
     findings.extend(check_department(department, raw, year))
+    findings.extend(name_and_file(department.name, raw))
     findings.sort(key=position)
     if has_errors(findings):
         return None, findings
     return department, findings
+
+
+def name_and_file(name: str, raw: RawInput) -> list[Finding]:
+    """A 部门名称 that is not the file's name: a file copied from another department and
+    not yet edited looks just like this."""
+    from reportgen.write import safe_file_name
+
+    stem = raw.source.stem.strip()
+    if not name or stem in (name, safe_file_name(name)):
+        return []
+    return [warning(raw.locate(("department", "name")),
+                    f"部门名称「{name}」与文件名「{raw.source.name}」不一致。生成的文件按部门名称命名"
+                    f"（{safe_file_name(name)}_…）。请核对这是不是该部门的数据；如无误，"
+                    f"可把文件改名为「{safe_file_name(name)}{raw.source.suffix}」。")]
 
 
 def department_name(raw: RawInput) -> str | None:
