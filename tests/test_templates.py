@@ -409,7 +409,7 @@ def test_broken_tags_in_excel_footer_and_other_sheets_are_located(tmp_path):
 
 
 @pytest.mark.parametrize(("typed", "says"), [
-    ("｛｛ department.name ｝｝", "「｛」是全角大括号"),
+    ("｛｛ department.name ｝｝", "「｛｛」是全角大括号"),
     ("｛％ if true ％｝是", "是全角大括号"),
     ("{％ if true ％}是{% endif %}", "中的 ％ 是全角字符"),
     ("{ { department.name } }", "两个符号之间有空格"),
