@@ -572,4 +572,6 @@ def init(folder: Path) -> None:
         click.echo(f"已创建：{path}")
     for path in result.kept:
         click.echo(f"已存在，未改动：{path}")
+    if result.note:
+        click.echo(result.note, err=True)
     click.echo(f"工作文件夹已就绪：{folder}。接着运行：cd {folder} && reportgen build --year 2022")

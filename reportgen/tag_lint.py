@@ -10,7 +10,8 @@ import re
 # Well-formed tags are set aside first: what remains should hold no brace at all.
 _TAG = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
 _PROBLEMS: list[tuple[re.Pattern, str]] = [  # "@" stands for the text found
-    (re.compile(r"[｛｝]{1,2}[％﹪]?|[％﹪][｛｝]{1,2}"), "「@」是全角大括号，标签要用半角的 {{ }} 或 {% %}（切换到英文输入法输入）"),
+    (re.compile(r"[｛｝]{1,2}[％﹪]?|[％﹪][｛｝]{1,2}"),
+     "「@」是全角大括号，标签要用半角的 {{ }} 或 {% %}（切换到英文输入法输入）"),
     (re.compile(r"[{｛]\s*[％﹪]|[％﹪]\s*[}｝]"),
      "「@」中的 ％ 是全角字符，标签要用半角的 {% %}（切换到英文输入法输入）"),
     (re.compile(r"[{}]\s+[{}%#]|[%#]\s+}"), "「@」的两个符号之间有空格，标签的 {{、}}、{% 和 %} 中间不能有空格"),
