@@ -470,7 +470,8 @@ def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -
 @click.option("--to", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default=None,
               help="目标格式：toml 或 xlsx，默认转换为另一种格式。")
 @click.option("--output", "-o", "target", cls=Option, metavar="文件", type=click.Path(path_type=Path),
-              default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件。")
+              default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件；"
+                                 "不能与原文件放在同一个年度数据文件夹中（同一部门只能有一个数据文件）。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def convert(source: Path, fmt: str | None, target: Path | None) -> None:
     from reportgen.findings import InputError
@@ -489,6 +490,13 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
         raise click.ClickException(f"输出文件 {target.name} 的扩展名应为 .{fmt}。")
     if target.exists():
         raise click.ClickException(f"已有 {target}，不会覆盖。请用 -o 指定另一个输出文件。")
+    if target.parent.resolve() == source.parent.resolve() and source.parent.resolve().name.isdigit():
+        # data/<year>/ would hold two files of one department: the next build refuses both
+        raise click.ClickException(
+            f"不能把转换结果放在 {source.parent} 中：同一年度每个部门只能有一个数据文件，"
+            f"{source.name} 和 {target.name} 会是同一部门的两个文件，下次生成时两个都会报错。"
+            f"请用 -o 写到别处，例如：reportgen convert {source} --to {fmt} -o {target.name}"
+            f"（写到当前文件夹）；核对无误后，用它替换 {source.parent} 中的 {source.name}。")
     try:
         raw = read_input(source)
     except InputError as exc:
@@ -511,9 +519,6 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
     if not same_content(raw.data, read_input(target).data):
         click.echo(f"警告：{target.name} 读回的内容与 {source.name} 不完全一致，请核对。", err=True)
     click.echo(f"已转换：{source} → {target}")
-    if target.parent.resolve() == source.parent.resolve() and target.stem == source.stem:
-        click.echo(f"注意：{target.parent} 中现在有同一部门的两个文件。同一年度每个部门只能有一个数据文件，"
-                   f"生成前请移走其中一个。", err=True)
 
 
 @cli.group(name="templates", cls=Group, help="Word/Excel 模板的工具（修改模板的方法见 docs/模板编辑说明.md）。")
