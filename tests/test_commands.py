@@ -204,7 +204,9 @@ def test_new_then_check_reports_the_missing_scores(tmp_path, fmt, location):
     assert f"[错误] {location}：缺少得分（三级指标「{first}」），请填写。" in result.output
     assert result.output.count("缺少得分") == len(STANDARD_2022)
     assert build(tmp_path, year=2023).exit_code == 1
-    assert not (tmp_path / "output").exists()
+    out = tmp_path / "output" / "2023"  # no form; the run's record says why
+    assert not list(out.glob("*自评表.*"))
+    assert "缺少得分（三级指标" in (out / "生成结果.txt").read_text(encoding="utf-8-sig")
 
 
 def test_new_toml_scaffold_has_the_standard_indicator_system(tmp_path):
