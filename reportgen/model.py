@@ -175,7 +175,7 @@ class _Builder:
                     return number
                 self._fail(path, f"「{label}」{about}数值过大（{value}），请核对。")
                 return Decimal(0)
-        self._fail(path, f"「{label}」{about}应为数字（如 {example}），现在是「{value}」，"
+        self._fail(path, f"「{label}」应为数字（如 {example}），现在是「{value}」{about}，"
                          f"{number_advice(value)}")
         return Decimal(0)
 

@@ -230,7 +230,7 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
                 findings.append(error(locate((*at, key)), f"缺少{label}（绩效指标「{name}」），请填写。"))
             elif number is None:
                 findings.append(error(locate((*at, key)),
-                                      f"「{label}」（绩效指标「{name}」）应为数字（如 994），现在是「{raw}」，"
+                                      f"「{label}」应为数字（如 994），现在是「{raw}」（绩效指标「{name}」），"
                                       f"{number_advice(raw)}"))
             values[key] = number
         direction = rules.direction_of(item.get("direction"))
