@@ -4,6 +4,8 @@ every department not built, marked 未生成 with the reason."""
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -126,6 +128,11 @@ def _append_not_built(sheet, failed: Sequence[tuple[str, str]], built: int, widt
         sheet.cell(row, 3).value = f"{NOT_BUILT}：{reason}"
         sheet.cell(row, width - 1).value = NOT_BUILT
         sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width - 2)
+        # Excel does not grow a merged row to its wrapped text: the height is set here
+        merged = 8 + 16 + 12 * (width - 7) + 10  # the column widths set by render_summary
+        text = sheet.cell(row, 3).value
+        chars = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+        sheet.row_dimensions[row].height = 14 * max(1, math.ceil(chars * 1.1 / merged))
         for column in range(1, width + 1):
             cell = sheet.cell(row, column)
             cell.font, cell.border = Font(name=font.name, size=font.sz, color="C00000"), border
