@@ -192,7 +192,8 @@ def build_year(
     from reportgen.pipeline import duplicate_files_and_names, find_department_files
 
     sources = find_department_files(data_dir, year)
-    outcome = YearBuild(results=[], whole_year=not departments)
+    outcome = YearBuild(results=[], whole_year=not departments,
+                        chosen=[] if departments else list(sources))
     names: dict[Path, str | None] = {}
     finished: list[BuildResult] = []
     try:
