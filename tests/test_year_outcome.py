@@ -12,9 +12,9 @@ STALE = "过期文件（本次未生成，请勿使用）"
 FORM = "_2022年度部门整体支出绩效自评表"
 
 
-def build(workspace):
+def build(workspace, *more):
     return run_cli("build", "--year", 2022, "--data", workspace / "data", "--templates", TEMPLATES,
-                   "--output", workspace / "output", "--jobs", 1)
+                   "--output", workspace / "output", "--jobs", 1, *more)
 
 
 def test_a_department_that_now_fails_leaves_nothing_stale(tmp_path):
@@ -67,3 +67,25 @@ def test_forms_of_a_department_no_longer_in_the_data_are_moved_aside(tmp_path):
     assert not list(out.glob("广州市示例局*"))
     assert len(list((out / STALE).glob("广州市示例局*"))) == 2
     assert "已移到" in result.output
+
+
+def test_a_failed_pdf_conversion_leaves_the_department_all_or_none(tmp_path, monkeypatch):
+    import subprocess
+
+    from reportgen import render_pdf
+
+    def broken(sources, out_dir, timeout=600):
+        raise subprocess.CalledProcessError(81, ["soffice"], stderr=b"crashed")
+
+    monkeypatch.setattr(render_pdf, "convert_to_pdf", broken)
+    monkeypatch.setattr(render_pdf, "find_soffice", lambda: "/usr/bin/soffice")
+    workspace = make_year(tmp_path, DEMO_TOML)
+    out = workspace / "output" / "2022"
+    out.mkdir(parents=True)
+    old_pdf = out / f"广州市应急管理局{FORM}.pdf"
+    old_pdf.write_bytes(b"%PDF- an earlier build")
+    result = build(workspace, "--format", "docx,xlsx,pdf")
+    assert result.exit_code == 1, result.output
+    assert "未能生成 PDF：LibreOffice 转换 PDF 失败（退出码 81）：crashed" in result.output
+    # neither new .docx/.xlsx without their PDF, nor the old PDF beside them, nor scratch files
+    assert sorted(p.name for p in out.iterdir()) == [SUMMARY, "生成结果.txt"]
