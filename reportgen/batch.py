@@ -1,12 +1,14 @@
 """Build a year: every form of every kind, in worker processes, one form at a time per
 worker, so memory stays flat however many forms a year has; one failure never stops
-the rest. Then the checks between forms of different kinds, and the year's 汇总表."""
+the rest. Then the PDFs, the checks between forms of different kinds, the old files of
+forms not built moved aside, the year's 汇总表 and the run's record (reportgen.outcome).
+Ctrl-C stops it early and says what was written."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,6 +18,17 @@ from reportgen.errors import NotFound
 from reportgen.findings import describe_os_error, error
 from reportgen.forms.kind import FormKind
 from reportgen.forms.registry import all_kinds, get_kind
+from reportgen.interrupt import ignore_interrupts
+from reportgen.outcome import (
+    StaleFiles,
+    convert_pdfs,
+    drop_unconverted,
+    first_error,
+    label,
+    move_stale,
+    remove_summary,
+    write_record,
+)
 from reportgen.pipeline import BuildResult, build_file, warm_up
 from reportgen.settings import Settings
 from reportgen.validate import Identity
@@ -43,6 +56,14 @@ def _build_one(work: Work, year: int, templates_dir: Path, out_dir: Path,
                          "请把此信息和数据文件发给维护人员。")])
 
 
+class BuildInterrupted(Exception):
+    """Ctrl-C during build_many: the forms finished before it stopped."""
+
+    def __init__(self, results: list[BuildResult]):
+        super().__init__(f"interrupted after {len(results)} forms")
+        self.results = results
+
+
 def build_many(
     work: Sequence[Work], year: int, *, templates_dir: Path, out_dir: Path,
     formats: Sequence[str], jobs: int = 1, settings: Settings | None = None,
@@ -50,7 +71,9 @@ def build_many(
     pool: ProcessPoolExecutor | None = None,
 ) -> list[BuildResult]:
     """Results in the order of `work`; on_done is called as each form finishes. With
-    jobs > 1 (or a given pool) forms are built in worker processes."""
+    jobs > 1 (or a given pool) forms are built in worker processes. Ctrl-C raises
+    BuildInterrupted: pending forms are cancelled, those being built are finished (each
+    all or none), and their results are carried."""
     formats = tuple(formats)
     settings = settings or Settings()
     results: dict[Work, BuildResult] = {}
@@ -66,14 +89,38 @@ def build_many(
             return build_many(work, year, templates_dir=templates_dir, out_dir=out_dir,
                               formats=formats, settings=settings, on_done=on_done, pool=own)
     if pool is None:
-        for item in work:
-            done(item, _build_one(item, year, templates_dir, out_dir, formats, settings))
+        try:
+            for item in work:
+                done(item, _build_one(item, year, templates_dir, out_dir, formats, settings))
+        except KeyboardInterrupt:
+            raise BuildInterrupted(list(results.values())) from None
     else:
-        futures = {pool.submit(_build_one, item, year, templates_dir, out_dir, formats, settings): item
-                   for item in work}
-        for future in as_completed(futures):
-            done(futures[future], future.result())
+        futures = {}
+        try:
+            for item in work:
+                futures[pool.submit(_build_one, item, year, templates_dir, out_dir, formats, settings)] = item
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()  # those not yet handed to a worker
+            finished = _finish_running(futures)
+            raise BuildInterrupted([*results.values(),
+                                    *(r for item, r in finished if item not in results)]) from None
     return [results[item] for item in work]
+
+
+def _finish_running(futures: dict) -> list[tuple[Work, BuildResult]]:
+    """After Ctrl-C: wait for the forms already being built (the workers ignore Ctrl-C,
+    so each finishes writing all its files) and return their results."""
+    while True:
+        try:
+            wait(futures)
+            break
+        except KeyboardInterrupt:  # a second Ctrl-C: the workers still finish what they hold
+            continue
+    return [(item, f.result()) for f, item in futures.items()
+            if f.done() and not f.cancelled() and f.exception() is None]
 
 
 @contextmanager
@@ -81,23 +128,34 @@ def worker_pool(jobs: int, count: int, templates_dir: Path, year: int, formats: 
                 kinds: Sequence[FormKind]):
     """Worker processes for `count` forms (None when one process is enough). The
     renderers are imported and the templates prepared first, so forked workers inherit
-    them ready."""
+    them ready. Workers ignore Ctrl-C (the main process cancels the pending work); on
+    any exit the pending work is cancelled, so the workers end promptly."""
     if jobs <= 1 or count <= 1:
         yield None
         return
     warm_up(templates_dir, year, formats, kinds)
-    with ProcessPoolExecutor(max_workers=min(jobs, count)) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, count), initializer=ignore_interrupts)
+    try:
         yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
 class YearBuild:
     """What a build of (part of) a year did."""
 
-    results: list[BuildResult]  # kind by kind, in the order of the data files
+    results: list[BuildResult]  # the forms finished, kind by kind in the order of the files
+    chosen: list[Work] = field(default_factory=list)  # the forms to build
+    whole_year: bool = True  # no --dept
+    interrupted: bool = False  # Ctrl-C: the forms not in results were not written
+    identities: dict[Path, Identity | None] = field(default_factory=dict)  # what each file says it is
     summary_path: Path | None = None  # the 汇总表, when written
     summary_error: str | None = None  # why the 汇总表 could not be written
-    counts: dict[str, int] = field(default_factory=dict)  # kind key -> forms chosen
+    summary_removed: Path | None = None  # an old 汇总表 removed after Ctrl-C (no longer true)
+    stale: StaleFiles = field(default_factory=StaleFiles)  # old forms moved aside
+    record_path: Path | None = None  # 生成结果.txt
+    record_error: str | None = None
 
     @property
     def built(self) -> list[BuildResult]:
@@ -106,6 +164,12 @@ class YearBuild:
     @property
     def failed(self) -> list[BuildResult]:
         return [r for r in self.results if not r.ok]
+
+    @property
+    def unfinished(self) -> list[Work]:
+        """Chosen forms with no result: Ctrl-C came first."""
+        done = {(r.kind, r.source) for r in self.results}
+        return [w for w in self.chosen if w not in done]
 
 
 class DepartmentNotFound(NotFound):
@@ -138,59 +202,94 @@ def build_year(
     departments: Sequence[str] = (), jobs: int = 1,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[BuildResult], None] | None = None,
+    on_pdf: Callable[[int], None] | None = None,
 ) -> YearBuild:
     """Check every data file of the year for duplicates, build the chosen forms of every
-    kind (all by default) in `jobs` processes, check the forms against each other, then
-    write the 汇总表 of a whole-year build."""
+    kind (all by default) in `jobs` processes, convert their PDFs, check the forms
+    against each other, move the old files of forms not built aside, write the 汇总表 of
+    a whole-year build (every form, those not built marked) and the run's record
+    生成结果.txt. Ctrl-C stops it early: the outcome says so (interrupted) and lists what
+    was written."""
     from reportgen.pipeline import duplicate_files_and_names, find_year
     from reportgen.settings import load_settings
 
     kinds = all_kinds()
     sources = find_year(kinds, data_dir, year)
     settings = load_settings(data_dir, year)
-    total = sum(len(paths) for paths in sources.values())
-    with worker_pool(jobs, total, templates_dir, year, formats, kinds) as pool:
-        mapper = map if pool is None else partial(pool.map, chunksize=max(1, total // (4 * jobs)))
-        duplicates: dict[Path, list] = {}
-        identities: dict[Path, Identity | None] = {}
-        for kind, paths in sources.items():
-            found, named = duplicate_files_and_names(kind, paths, mapper)
-            duplicates.update(found)
-            identities.update(named)
-        chosen = select(sources, departments, identities) if departments else sources
-        count = sum(len(paths) for paths in chosen.values())
-        if on_start:
-            on_start(count)
-        refused = {(kind.key, s): BuildResult(source=s, kind=kind.key, findings=list(duplicates[s]))
-                   for kind, paths in chosen.items() for s in paths if s in duplicates}
-        for result in refused.values():
-            if on_done:
-                on_done(result)
-        work = [(kind.key, s) for kind, paths in chosen.items() for s in paths if s not in duplicates]
-        built = build_many(work, year, templates_dir=templates_dir, out_dir=out_dir, formats=formats,
-                           settings=settings, jobs=jobs, on_done=on_done,
-                           pool=pool if len(work) > 1 else None)
-    by_work = {**refused, **dict(zip(work, built, strict=True))}
-    outcome = YearBuild(results=[by_work[(kind.key, s)] for kind, paths in chosen.items() for s in paths],
-                        counts={kind.key: len(paths) for kind, paths in chosen.items()})
-    summarized = {kind: [r for r in outcome.built if r.kind == kind.key and r.summary is not None]
-                  for kind in kinds}
-    rows = {kind: [r.summary for r in results] for kind, results in summarized.items()}
-    for kind, results in summarized.items():  # checks between forms of different kinds
-        for index, findings in kind.cross_check(rows[kind], rows).items():
-            results[index].findings.extend(findings)
-    if any(rows.values()) and not departments:
-        write_summary(outcome, out_dir, year, rows, settings)
+    everything = [(kind.key, path) for kind, paths in sources.items() for path in paths]
+    outcome = YearBuild(results=[], whole_year=not departments, chosen=[] if departments else everything)
+    finished: list[BuildResult] = []
+    try:
+        with worker_pool(jobs, len(everything), templates_dir, year, formats, kinds) as pool:
+            mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(everything) // (4 * jobs)))
+            duplicates: dict[Path, list] = {}
+            for kind, paths in sources.items():
+                found, named = duplicate_files_and_names(kind, paths, mapper)
+                duplicates.update(found)
+                outcome.identities.update(named)
+            chosen = select(sources, departments, outcome.identities) if departments else sources
+            outcome.chosen = [(kind.key, path) for kind, paths in chosen.items() for path in paths]
+            if on_start:
+                on_start(len(outcome.chosen))
+            refused = [BuildResult(source=s, kind=key, findings=list(duplicates[s]))
+                       for key, s in outcome.chosen if s in duplicates]
+            finished.extend(refused)
+            for result in refused:
+                if on_done:
+                    on_done(result)
+            work = [(key, s) for key, s in outcome.chosen if s not in duplicates]
+            try:
+                finished.extend(build_many(
+                    work, year, templates_dir=templates_dir, out_dir=out_dir, formats=formats,
+                    settings=settings, jobs=jobs, on_done=on_done, pool=pool if len(work) > 1 else None))
+            except BuildInterrupted as exc:
+                finished.extend(exc.results)
+                raise KeyboardInterrupt from None
+        finished = convert_pdfs(finished, on_pdf)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        finished = [r for r in finished if not r.ok or r.pdf_job is None] + \
+            drop_unconverted([r for r in finished if r.ok and r.pdf_job is not None])
+    order = {w: i for i, w in enumerate(outcome.chosen)}
+    outcome.results = sorted(finished, key=lambda r: order.get((r.kind, r.source), len(order)))
+    rows = _cross_check(outcome, kinds)
+    folder = out_dir / str(year)
+    outcome.stale = move_stale(folder, year, outcome, kinds)
+    if outcome.whole_year and not outcome.interrupted:
+        write_summary(outcome, year, folder, rows, settings)
+    elif outcome.whole_year and outcome.chosen:
+        from reportgen.render.summary import summary_file_name
+
+        outcome.summary_removed = remove_summary(folder / summary_file_name(year))
+    write_record(outcome, year, folder, formats, kinds)
     return outcome
 
 
-def write_summary(outcome: YearBuild, out_dir: Path, year: int, rows, settings: Settings) -> None:
+def _cross_check(outcome: YearBuild, kinds: Sequence[FormKind]) -> dict[FormKind, list]:
+    """Each kind's checks against the forms of other kinds, as findings on its forms; the
+    summary rows of every kind."""
+    built = {kind: [r for r in outcome.built if r.kind == kind.key and r.summary is not None] for kind in kinds}
+    rows = {kind: [r.summary for r in results] for kind, results in built.items()}
+    for kind, results in built.items():
+        for index, findings in kind.cross_check(rows[kind], rows).items():
+            results[index].findings.extend(findings)
+    return rows
+
+
+def write_summary(outcome: YearBuild, year: int, folder: Path, rows: dict[FormKind, list],
+                  settings: Settings) -> None:
+    """The 汇总表: each kind's sheets, a row per form built, then every form not built
+    (未生成 and the reason)."""
+    failed = {kind: [(label(r, outcome.identities), first_error(r)) for r in outcome.failed if r.kind == kind.key]
+              for kind in rows}
+    if not any(rows.values()) and not any(failed.values()):
+        return
     from reportgen.render.summary import render_summary, summary_file_name
     from reportgen.write.files import build_timestamp, reproducible_package, write_atomic
 
-    target = out_dir / str(year) / summary_file_name(year)
+    target = folder / summary_file_name(year)
     try:
-        write_atomic(target, reproducible_package(render_summary(year, rows, settings),
+        write_atomic(target, reproducible_package(render_summary(year, rows, settings, failed),
                                                   build_timestamp(year)))
         outcome.summary_path = target
     except OSError as exc:  # e.g. the bureau has last year's 汇总表 open in Excel

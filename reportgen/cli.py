@@ -13,7 +13,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import InputError, ReportgenError
-from reportgen.findings import describe_os_error
+from reportgen.findings import describe_os_error, os_error_place
 
 CONTEXT = {"help_option_names": []}
 
@@ -245,22 +245,17 @@ class Group(ChineseHelp, click.Group):
             ctx.exit(exc.exit_code)
 
 
-def _os_error_path(exc: OSError) -> str:
-    """The file an OSError is about; a hidden temporary file stands for its folder."""
-    name = exc.filename if exc.filename is not None else exc.filename2
-    if name is None:
-        return "文件"
-    path = Path(name.decode(errors="replace") if isinstance(name, bytes) else str(name))
-    if path.name.startswith(".") and path.name.endswith(".tmp"):
-        return str(path.parent)
-    return str(path)
-
-
 def main() -> None:
     """Console entry point: runs the commands, printing every user error in Chinese."""
     try:
         code = cli.main(standalone_mode=False, prog_name="reportgen")
-    except click.exceptions.Abort:
+    except KeyboardInterrupt:  # Ctrl-C outside a build (a build reports what it wrote)
+        click.echo("\n已中断。", err=True)
+        sys.exit(130)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("已中断。", err=True)
+            sys.exit(130)
         click.echo("已取消。", err=True)
         sys.exit(1)
     except click.UsageError as exc:
@@ -279,7 +274,7 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         sys.exit(1)
     except OSError as exc:  # a folder that is a file, no permission, disk full…
-        click.echo(f"错误：无法读写 {_os_error_path(exc)}：{describe_os_error(exc)}。", err=True)
+        click.echo(f"错误：无法读写 {os_error_place(exc)}：{describe_os_error(exc)}。", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -346,38 +341,14 @@ def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats
     try:
         outcome = build_year(data_dir, year, templates_dir=templates_dir, out_dir=out_dir,
                              formats=formats, departments=departments, jobs=jobs or default_jobs(),
-                             on_start=progress.start, on_done=progress.advance)
+                             on_start=progress.start, on_done=progress.advance,
+                             on_pdf=lambda n: (progress.finish(),
+                                               click.echo(f"正在用 LibreOffice 生成 {n} 个 PDF……")))
     finally:
         progress.finish()
-    for result in outcome.results:
-        for finding in result.findings:
-            click.echo(f"{result.source.name}：{finding}", err=True)
-        if not result.ok:
-            click.echo(f"未生成：{result.source.name}（请按上面的提示修改后重试）", err=True)
-        for path in result.outputs:
-            click.echo(f"已生成：{path}")
-    pdf_jobs = [r.pdf_job for r in outcome.built if r.pdf_job]
-    if pdf_jobs:  # one LibreOffice run converts every department's .docx
-        from reportgen.render.pdf import ConversionFailed, OfficeMissing, write_pdfs
+    from reportgen.build_report import report
 
-        click.echo(f"正在用 LibreOffice 生成 {len(pdf_jobs)} 个 PDF……")
-        try:
-            for path in write_pdfs(pdf_jobs):
-                click.echo(f"已生成：{path}")
-        except (OfficeMissing, ConversionFailed) as exc:
-            raise click.ClickException(str(exc)) from None
-    if outcome.summary_path:
-        click.echo(f"已生成汇总表：{outcome.summary_path}")
-    if outcome.summary_error:
-        click.echo(f"错误：{outcome.summary_error}", err=True)
-    total, failed = len(outcome.results), outcome.failed
-    if failed or outcome.summary_error:
-        if failed:
-            click.echo(f"\n共 {total} 个部门，已生成 {total - len(failed)} 个，{len(failed)} 个未生成：",
-                       err=True)
-            click.echo(_failure_table(failed), err=True)
-        sys.exit(1)
-    click.echo(f"共 {total} 个部门，全部生成。")
+    sys.exit(report(outcome))
 
 
 def _is_terminal() -> bool:
@@ -404,19 +375,6 @@ class _Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
-
-
-def _failure_table(failed) -> str:
-    """部门文件 | 原因 (the first error of each), one line each."""
-    width = max(len(r.source.name) for r in failed)
-    lines = [f"  {'部门文件'.ljust(width)}  原因"]
-    for result in failed:
-        errors = [f for f in result.findings if f.level == "error"]
-        first = errors[0] if errors else None
-        reason = f"{first.location}：{first.message}" if first else "未知原因"
-        more = f"（另有 {len(errors) - 1} 个错误）" if len(errors) > 1 else ""
-        lines.append(f"  {result.source.name.ljust(width)}  {reason}{more}")
-    return "\n".join(lines)
 
 
 @cli.command(help="只检查数据、不生成文件：逐个部门列出错误和警告，每条都说明位置和改法。"
@@ -532,7 +490,8 @@ def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -
 @click.option("--to", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default=None,
               help="目标格式：toml 或 xlsx，默认转换为另一种格式。")
 @click.option("--output", "-o", "target", cls=Option, metavar="文件", type=click.Path(path_type=Path),
-              default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件。")
+              default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件；"
+                                 "不能与原文件放在同一个年度数据文件夹中（同一部门只能有一个数据文件）。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def convert(source: Path, fmt: str | None, target: Path | None) -> None:
     from reportgen.convert import encode, same_content
@@ -554,6 +513,13 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
         raise click.ClickException(f"输出文件 {target.name} 的扩展名应为 .{fmt}。")
     if target.exists():
         raise click.ClickException(f"已有 {target}，不会覆盖。请用 -o 指定另一个输出文件。")
+    if target.parent.resolve() == source.parent.resolve() and source.parent.resolve().name.isdigit():
+        # data/<year>/ would hold two files of one department: the next build refuses both
+        raise click.ClickException(
+            f"不能把转换结果放在 {source.parent} 中：同一年度每个部门只能有一个数据文件，"
+            f"{source.name} 和 {target.name} 会是同一部门的两个文件，下次生成时两个都会报错。"
+            f"请用 -o 写到别处，例如：reportgen convert {source} --to {fmt} -o {target.name}"
+            f"（写到当前文件夹）；核对无误后，用它替换 {source.parent} 中的 {source.name}。")
     try:
         raw = read_input(source, kind)
     except InputError as exc:
@@ -576,9 +542,6 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
     if not same_content(raw.data, read_input(target, kind).data, kind.contract):
         click.echo(f"警告：{target.name} 读回的内容与 {source.name} 不完全一致，请核对。", err=True)
     click.echo(f"已转换：{source} → {target}")
-    if target.parent.resolve() == source.parent.resolve() and target.stem == source.stem:
-        click.echo(f"注意：{target.parent} 中现在有同一部门的两个文件。同一年度每个部门只能有一个数据文件，"
-                   f"生成前请移走其中一个。", err=True)
 
 
 @cli.group(name="templates", cls=Group, help="Word/Excel 模板的工具（修改模板的方法见 docs/模板编辑说明.md）。")
@@ -602,6 +565,8 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
     folder = resolve_templates(templates_dir)
     if not folder.is_dir():
         raise click.ClickException(f"找不到模板文件夹：{display(folder)}")
+    if templates_dir is None and folder != Path("templates"):
+        click.echo(f"当前文件夹 {Path.cwd()} 中没有 templates 文件夹，检查的是随程序安装的模板：{folder}")
     files = template_files(folder, year)
     if not files:
         raise click.ClickException(f"{display(folder)} 中没有模板文件（.docx 或 .xlsx）。")
@@ -636,4 +601,6 @@ def init(folder: Path) -> None:
         click.echo(f"已创建：{path}")
     for path in result.kept:
         click.echo(f"已存在，未改动：{path}")
+    if result.note:
+        click.echo(result.note, err=True)
     click.echo(f"工作文件夹已就绪：{folder}。接着运行：cd {folder} && reportgen build --year 2022")

@@ -45,6 +45,18 @@ _OS_ERRORS = {
 }
 
 
+def os_error_place(exc: OSError, fallback: object = "文件") -> str:
+    """The file an OSError is about, for people: a hidden temporary file we were writing
+    stands for its folder (that is what cannot be written)."""
+    name = exc.filename if exc.filename is not None else exc.filename2
+    if name is None:
+        return str(fallback)
+    path = Path(name.decode(errors="replace") if isinstance(name, bytes) else str(name))
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        return f"文件夹 {path.parent}"
+    return str(path)
+
+
 def describe_os_error(exc: OSError) -> str:
     """A file-system error in Chinese by its errno (the English strerror only quoted)."""
     name = exc.filename

@@ -8,6 +8,7 @@ names where a key path sits in the source file (for messages).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -40,6 +41,21 @@ def key_name(path: KeyPath) -> str:
         else:
             out += f".{part}" if out else part
     return out
+
+
+_NUMBER_WITH_UNIT = re.compile(r"\s*(?P<number>[-+]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>[^\s0-9.,]+)\s*")
+
+
+def number_advice(value: Any) -> str:
+    """How to fix a value that should be a number: 「3分」 has an Arabic digit and a unit
+    (drop the unit); 「三」 or 「３」 is not written in Arabic digits."""
+    text = str(value)
+    match = _NUMBER_WITH_UNIT.fullmatch(text)
+    if match:
+        return f"请去掉单位「{match.group('unit')}」，只填数字 {match.group('number').replace(',', '')}。"
+    if any(c in "0123456789" for c in text):
+        return "请只填数字（不要加文字、单位或空格）。"
+    return "请改为阿拉伯数字。"
 
 
 class Builder:
@@ -78,8 +94,9 @@ class Builder:
         self._fail(path, f"「{label}」应为文字，请改为文字内容。")
         return ""
 
-    def number(self, path: KeyPath, label: str) -> Decimal:
-        value = self.get(path, label=label)
+    def number(self, path: KeyPath, label: str, *, about: str = "", example: str = "12.5") -> Decimal:
+        """about: which row it is, for people (（三级指标「…」）)."""
+        value = self.get(path, label=label + about)
         if value is None:
             return Decimal(0)
         if isinstance(value, bool):
@@ -100,13 +117,14 @@ class Builder:
             if number is not None and number.is_finite():
                 if abs(number) < MAX_NUMBER:
                     return number
-                self._fail(path, f"「{label}」数值过大（{value}），请核对。")
+                self._fail(path, f"「{label}」{about}数值过大（{value}），请核对。")
                 return Decimal(0)
-        self._fail(path, f"「{label}」应为数字（如 12.5），现在是「{value}」，请改为阿拉伯数字。")
+        self._fail(path, f"「{label}」应为数字（如 {example}），现在是「{value}」{about}，"
+                         f"{number_advice(value)}")
         return Decimal(0)
 
     def integer(self, path: KeyPath, label: str) -> int:
-        number = self.number(path, label)
+        number = self.number(path, label, example="12")
         if number != number.to_integral_value():
             self._fail(path, f"「{label}」应为整数，现在是 {number}。")
         return int(number)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError, NotFound
-from reportgen.findings import Finding, describe_os_error, error
+from reportgen.findings import Finding, describe_os_error, error, os_error_place
 from reportgen.forms.kind import FormKind
 from reportgen.model import RawInput
 from reportgen.render.pdf import PdfJob
@@ -67,12 +67,28 @@ def find_year(kinds: Sequence[FormKind], data_dir: Path, year: int) -> dict[Form
     """Every kind's data files of a year; the year must exist and hold some."""
     folder = data_dir / str(year)
     if not folder.is_dir():
-        raise YearNotFound(f"找不到 {year} 年度的数据文件夹：{folder}。"
-                           f"请先建立该文件夹，并放入各部门的数据文件（.toml 或 .xlsx）。")
+        raise YearNotFound(year_not_found(data_dir, year))
     found = {kind: find_files(kind, data_dir, year) for kind in kinds}
     if not any(found.values()):
         raise YearNotFound(f"{folder} 中没有部门数据文件（.toml 或 .xlsx）。")
     return found
+
+
+def year_not_found(data_dir: Path, year: int) -> str:
+    """Where we looked, which years there are, and what to do (a clerk who ran the tool
+    outside the working folder sees it at once)."""
+    looked = (data_dir / str(year)).resolve()
+    if not data_dir.is_dir():
+        return (f"找不到 {year} 年度的数据文件夹：{looked}，连数据文件夹 {data_dir.resolve()} 也没有。"
+                f"当前所在的文件夹 {Path.cwd()} 看来不是 reportgen 的工作文件夹：请先进入工作文件夹"
+                f"（cd 到含有 data、templates 的文件夹）再运行，或用 --data 指定数据文件夹；"
+                f"还没有工作文件夹时，运行 reportgen init 文件夹名 新建一个。")
+    years = sorted(p.name for p in data_dir.iterdir() if p.is_dir() and p.name.isdigit())
+    have = (f"{data_dir.resolve()} 中现有的年度：{'、'.join(years)}。" if years else
+            f"{data_dir.resolve()} 中还没有任何年度文件夹。")
+    return (f"找不到 {year} 年度的数据文件夹：{looked}。{have}"
+            f"请检查年度是否写对；如是新的年度，请建立该文件夹并放入各部门的数据文件"
+            f"（.toml 或 .xlsx，可用 reportgen new 新建）。")
 
 
 # Files that are clearly meant as department data but saved in a format we do not read:
@@ -220,11 +236,13 @@ def build_file(
         writes.append((target, reproducible_package(data, stamp)))
     try:
         write_all_atomic(writes)  # all of a form's files, or none
-    except OSError as exc:  # e.g. a file is open in Excel/WPS on Windows
+    except BaseException as exc:  # e.g. a file is open in Excel/WPS on Windows; Ctrl-C
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-        where = exc.filename or folder
-        result.findings.append(error(str(where), (
+        if not isinstance(exc, OSError):
+            raise
+        where = os_error_place(exc, folder)
+        result.findings.append(error(where, (
             f"无法写入（{describe_os_error(exc)}）。如果此文件正在 Word/Excel/WPS 中打开，"
             f"请先关闭再重新生成；这个{kind.noun}原有的文件都保持不变。")))
         return result

@@ -44,16 +44,20 @@ def test_31_departments_one_broken_with_two_jobs(tmp_path):
     assert header[:4] == ["序号", "部门名称", "单位数", "总预算（万元）"]
     assert "履职效能得分" in header and "管理效率得分" in header
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert len(rows) == 30
-    names = [r[1] for r in rows]
-    assert "示例部门0007" not in names
+    assert len(rows) == 31  # every department of the year; the one not built last, marked
+    *rows, broken_row = rows
+    assert broken_row[:2] == [31, "示例部门0007"]
+    assert broken_row[header.index("评价等级")] == "未生成"
+    assert broken_row[2].startswith("未生成：") and "indicators[1].score" in broken_row[2]
+    assert broken_row[header.index("总分")] is None  # no number that could be summed
+    assert "示例部门0007" not in [r[1] for r in rows]
     totals = [r[header.index("总分")] for r in rows]
     assert totals == sorted(totals, reverse=True)
     assert all(isinstance(t, float) for t in totals)
     assert set(totals) == {94.49, 84.49}
     assert {r[header.index("评价等级")] for r in rows} == {"优", "良"}
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}31"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}32"  # with the row not built
     assert sheet.cell(2, 4).number_format == "#,##0.00"
     with zipfile.ZipFile(summary) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]

@@ -13,7 +13,16 @@ import pytest
 
 from reportgen.forms.department.rules import AT_MOST, Target, execution_rate_score, output_targets_score
 from reportgen.forms.department.standard import STANDARD_2022
-from tests.conftest import DEMO_TOML, ROOT, SAMPLE_TOML, TEMPLATES, convert_file, make_year, run_cli
+from tests.conftest import (
+    DEMO_TOML,
+    ROOT,
+    SAMPLE_TOML,
+    TEMPLATES,
+    convert_file,
+    make_year,
+    run_cli,
+    run_reportgen,
+)
 from tests.docx_helpers import all_text
 
 DEPT = "广州市应急管理局"
@@ -190,10 +199,14 @@ def test_new_then_check_reports_the_missing_scores(tmp_path, fmt, location):
     result = check(tmp_path, year=2023)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert f"[错误] {location}：缺少得分，请填写。" in result.output
+    first = STANDARD_2022[0][2]  # its 三级指标
+    # the indicator is named, in TOML as in the workbook (a key path alone tells a clerk nothing)
+    assert f"[错误] {location}：缺少得分（三级指标「{first}」），请填写。" in result.output
     assert result.output.count("缺少得分") == len(STANDARD_2022)
     assert build(tmp_path, year=2023).exit_code == 1
-    assert not (tmp_path / "output").exists()
+    out = tmp_path / "output" / "2023"  # no form; the run's record says why
+    assert not list(out.glob("*自评表.*"))
+    assert "缺少得分（三级指标" in (out / "生成结果.txt").read_text(encoding="utf-8-sig")
 
 
 def test_new_toml_scaffold_has_the_standard_indicator_system(tmp_path):
@@ -278,15 +291,30 @@ def test_new_scaffold_filled_in_builds(tmp_path):
 
 
 # ----------------------------------------------------------------------------- convert
-def test_convert_defaults_beside_the_source_and_warns_about_the_pair(tmp_path):
+def test_convert_never_puts_a_second_file_of_a_department_in_the_data_folder(tmp_path):
     workspace = make_year(tmp_path, DEMO_TOML)
     source = workspace / "data" / "2022" / f"{DEPT}.toml"
     result = run_cli("convert", source)
-    assert result.exit_code == 0, result.output
-    assert source.with_suffix(".xlsx").is_file()
-    assert "同一部门的两个文件" in result.output
-    again = run_cli("convert", source)
-    assert again.exit_code == 1 and "不会覆盖" in again.output
+    assert result.exit_code == 1, result.output
+    assert not source.with_suffix(".xlsx").exists()
+    assert "同一年度每个部门只能有一个数据文件" in result.output and "请用 -o 写到别处" in result.output
+    named = run_cli("convert", source, "--to", "xlsx", "-o", source.parent / "别名.xlsx")
+    assert named.exit_code == 1 and not (source.parent / "别名.xlsx").exists()
+
+
+def test_the_readme_convert_example_works_and_the_next_build_too(tmp_path):
+    import re
+
+    line = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("reportgen convert "))
+    command = line.split("#")[0].replace("某某局", DEPT).split()[1:]
+    workspace = make_year(tmp_path, DEMO_TOML)
+    result = run_reportgen(*command, cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    target = workspace / command[command.index("-o") + 1]
+    assert target.is_file() and re.search(r"已转换：.* → ", result.stdout)
+    build = run_reportgen("build", "--year", 2022, "--format", "xlsx", "--templates", TEMPLATES, cwd=workspace)
+    assert build.returncode == 0, build.stderr
 
 
 def test_convert_refuses_what_it_cannot_carry(tmp_path):

@@ -140,3 +140,34 @@ def test_pip_install_then_init_and_build(tmp_path):
     found = _run([python, "-c", "from reportgen.resources import packaged_templates_dir as d; print(d())"],
                  editable, env).stdout.strip()
     assert Path(found) == source / "templates"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_init_from_a_checkout_copies_the_committed_samples_not_local_edits(tmp_path):
+    """Run from a source checkout (an editable install), data/ and templates/ are also the
+    checkout's own working folders: init copies what is committed, not the user's edits
+    or departments."""
+    checkout = tmp_path / "checkout"
+    for name in ("reportgen", "templates", "data", "docs"):
+        shutil.copytree(ROOT / name, checkout / name, ignore=shutil.ignore_patterns("__pycache__"))
+    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "samples"]):
+        subprocess.run([*git, *command], check=True, capture_output=True)
+    sample = checkout / "data" / "2022" / DEMO_TOML.name
+    sample.write_text(sample.read_text(encoding="utf-8").replace("score = 19.54", "score = 1.00"),
+                      encoding="utf-8")  # the user's own edit
+    (checkout / "data" / "2022" / "某某局.toml").write_text("# a real department\n", encoding="utf-8")
+    template = checkout / "templates" / "department" / "自评表.docx"
+    document = Document(str(template))
+    document.paragraphs[0].runs[0].text = "本地修改的标题"
+    document.save(str(template))
+
+    env = dict(os.environ, PYTHONPATH=str(checkout))  # reportgen imported from the checkout
+    result = subprocess.run([sys.executable, "-m", "reportgen", "init", "ws"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    workspace = tmp_path / "ws"
+    assert (workspace / "data" / "2022" / DEMO_TOML.name).read_bytes() == DEMO_TOML.read_bytes()
+    assert not (workspace / "data" / "2022" / "某某局.toml").exists()
+    assert (workspace / "templates" / "department" / "自评表.docx").read_bytes() == DOCX_TEMPLATE.read_bytes()
+    assert (workspace / "docs" / "模板编辑说明.md").is_file()

@@ -217,15 +217,24 @@ def test_merged_cells_read_as_their_top_left_cell(tmp_path, demo_xlsx):
     assert form_text(make_year(tmp_path / "ws", path)) == form_text(make_year(tmp_path / "plain", DEMO_TOML))
 
 
-def test_a_merged_number_counts_in_every_row_it_covers(tmp_path, demo_xlsx):
-    path = tmp_path / f"{DEPT}.xlsx"
+def test_a_merged_number_cell_is_refused_naming_sheet_and_range(tmp_path, demo_xlsx):
+    """A 得分 merged over two rows would read its top-left value in both (a wrong 总分 that
+    passes every range check): refused, as is a merged 分值 or budget figure."""
+    path = tmp_path / "data" / "2022" / f"{DEPT}.xlsx"
+    path.parent.mkdir(parents=True)
     workbook = openpyxl.load_workbook(demo_xlsx)
     sheet = workbook["指标评分"]
-    sheet["D2"] = 10  # 分值 of 2 and 3 merged: both rows read 10, the total is not 100
-    merge_down(sheet, ["D2:D3"])
+    assert sheet["F3"].value is not None
+    merge_down(sheet, ["F3:F4", "D7:D8", "A2:A4"])  # 得分, 分值; and a label column (accepted)
+    workbook["预算"].merge_cells("B2:C2")  # 基本支出 over 项目支出
     workbook.save(path)
-    weights = [row["weight"] for row in read_xlsx(path, CONTRACT).data["indicators"][:2]]
-    assert weights == [10, 10]
+    result = run_cli("check", "--year", 2022, "--data", tmp_path / "data")
+    assert result.exit_code == 1, result.output
+    assert f"{DEPT}.xlsx 指标评分!F3:F4" in result.output
+    assert f"{DEPT}.xlsx 指标评分!D7:D8" in result.output
+    assert f"{DEPT}.xlsx 预算!B2:C2" in result.output
+    assert "不能合并" in result.output and "请取消合并 F3:F4" in result.output
+    assert "A2:A4" not in result.output  # 一级指标 text merged as on the form stays accepted
 
 
 # ----------------------------------------------------------------------------- formulas

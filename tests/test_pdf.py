@@ -48,7 +48,8 @@ def test_build_pdf_reproduces_the_form_with_embedded_fonts(demo_workspace, tmp_p
     assert f"已生成：{pdf.relative_to(demo_workspace)}" in result.stdout
     # Only the PDF (and the year's 汇总表): the .docx it came from was rendered to a
     # temporary folder, now gone.
-    assert sorted(p.name for p in folder.iterdir()) == ["2022年度部门整体支出绩效自评汇总表.xlsx", DEMO_PDF]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "2022年度部门整体支出绩效自评汇总表.xlsx", DEMO_PDF, "生成结果.txt"]
 
     coverage, ratio = text_similarity(REFERENCE_TEXT.read_text(encoding="utf-8"), pdf_text(pdf))
     print(f"PDF text: 4-gram coverage {coverage:.4f}, order ratio {ratio:.4f}")
@@ -77,7 +78,7 @@ def test_docx_xlsx_pdf_of_a_batch_in_one_libreoffice_run(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert len(calls) == 1 and len(calls[0]) == 2, calls
     folder = workspace / "output" / "2022"
-    names = sorted(p.name for p in folder.iterdir() if "汇总表" not in p.name)
+    names = sorted(p.name for p in folder.iterdir() if "汇总表" not in p.name and p.suffix != ".txt")
     assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf", "xlsx"] * 2
     assert not [n for n in names if n.startswith(".")]  # no temporary folder left
     for pdf in folder.glob("*.pdf"):

@@ -414,3 +414,39 @@ def test_broken_tags_in_excel_footer_and_other_sheets_are_located(tmp_path):
     results = build_with(make_year(tmp_path / "ws", DEMO_TOML), templates, formats=("xlsx",))
     assert not results[0].ok and not results[0].outputs
     assert any(f"{path} 自评表 页脚" in e and "department.nme" in e for e in errors_of(results)), errors_of(results)
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("｛｛ department.name ｝｝", "「｛｛」是全角大括号"),
+    ("｛％ if true ％｝是", "是全角大括号"),
+    ("{％ if true ％}是{% endif %}", "中的 ％ 是全角字符"),
+    ("{ { department.name } }", "两个符号之间有空格"),
+    ("{{ department.name }}}", "是单个大括号"),
+    ("{x{ department.name }x}", "是单个大括号"),
+])
+def test_mistyped_tags_are_caught_with_file_and_place(tmp_path, typed, says):
+    """Text meant as a tag but not one prints literally on every form: `templates check`
+    names it (Word paragraph and Excel cell), and a build refuses the Word template."""
+    templates = copy_templates(tmp_path / "templates")
+    docx = edit_template(templates, lambda d: replace_tag(d, "{{ department.name }}", typed))
+    xlsx = edit_excel_template(templates, lambda w: w.worksheets[0].cell(40, 1, typed))
+    sheet = load_workbook_title(xlsx)
+    result = run_reportgen("templates", "check", "--templates", templates, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"templates/department/{docx.name} 表格1 第2行第2列：疑似写错的标签" in result.stderr
+    assert f"templates/department/{xlsx.name} {sheet}!A40：疑似写错的标签" in result.stderr
+    assert says in result.stderr and "会原样印在表上" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def load_workbook_title(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    return load_workbook(path).worksheets[0].title
+
+
+def test_templates_check_says_which_files_it_checked(tmp_path):
+    result = run_reportgen("templates", "check", cwd=tmp_path)  # no ./templates here
+    assert result.returncode == 0, result.stderr
+    assert "中没有 templates 文件夹，检查的是随程序安装的模板" in result.stdout
+    assert "模板正常：" in result.stdout and "自评表.docx" in result.stdout and "自评表.xlsx" in result.stdout

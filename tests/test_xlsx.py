@@ -100,7 +100,7 @@ def test_cli_format_xlsx_writes_only_the_workbook(tmp_path):
     result = CliRunner().invoke(cli, [*args, "--format", "xlsx"])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (workspace / "output" / "2022").iterdir())
-    assert written == ["2022年度部门整体支出绩效自评汇总表.xlsx", f"{DEMO_NAME}.xlsx"]
+    assert written == ["2022年度部门整体支出绩效自评汇总表.xlsx", f"{DEMO_NAME}.xlsx", "生成结果.txt"]
     assert f"已生成：{workspace / 'output' / '2022' / DEMO_NAME}.xlsx" in result.output
 
 

@@ -80,9 +80,10 @@ class FormKind:
         """What a data file says it is (for one-file-per-form checks), or None."""
         raise NotImplementedError
 
-    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], settings: Settings,
-                       others: Mapping[Any, Sequence[Any]]) -> None:
-        """Add this kind's sheets to the year's 汇总表 workbook (`others`: every kind's rows)."""
+    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], failed: Sequence[tuple[str, str]],
+                       settings: Settings, others: Mapping[Any, Sequence[Any]]) -> None:
+        """Add this kind's sheets to the year's 汇总表 workbook: a line per form built
+        (`rows`), then (name, reason) of each form not built; `others`: every kind's rows."""
 
     def cross_check(self, rows: Sequence[Any], others: Mapping[Any, Sequence[Any]]) -> dict[int, list[Finding]]:
         """Findings of the checks between this kind's forms (their summary rows) and the

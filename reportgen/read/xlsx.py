@@ -7,7 +7,8 @@ can say ``广州市应急管理局.xlsx 指标评分!F12``. Blank cells are left
 
 Every cell of a merged range below the header row reads as the range's top-left cell
 (a clerk who copies the form's look merges 一级指标 A2:A4); its location is still the
-cell itself. Formulas are read as their saved results; a formula without one (written
+cell itself. A merge over a number cell (分值, 得分, a budget figure…) is refused: each
+row would silently count the same number again. Formulas are read as their saved results; a formula without one (written
 by openpyxl and some other tools, never by Excel or WPS) is an error, not a blank.
 """
 
@@ -27,6 +28,7 @@ from reportgen.errors import InputError
 from reportgen.findings import Finding, error, warning
 from reportgen.model import KeyPath, RawInput
 
+NUMBER_KINDS = ("number", "any_number", "integer")  # Column.kind of a number column
 MAX_DIGITS = 15  # Excel keeps 15 significant digits; more is binary noise
 
 
@@ -162,6 +164,7 @@ class _Reader:
         self._merged: dict[str, dict[tuple[int, int], tuple[int, int]]] = {}
         self._uncalculated: dict[str, set[str]] | None = None  # read when first needed
         self._reported: set[tuple[str, str]] = set()
+        self._ranges: dict[str, dict[tuple[int, int], str]] = {}
 
     # -- cells ---------------------------------------------------------------------------
     def merged(self, sheet) -> dict[tuple[int, int], tuple[int, int]]:
@@ -179,6 +182,29 @@ class _Reader:
                         found[(row, column)] = top_left
             self._merged[sheet.title] = found
         return found
+
+    def merged_number(self, sheet, cell, label: str) -> bool:
+        """Whether a number cell lies in a merged range (reported once per range): a merged
+        得分 would count its top-left value once for every row it covers."""
+        ranges = self._ranges.get(sheet.title)
+        if ranges is None:
+            ranges = self._ranges[sheet.title] = {}
+            for merge in sheet.merged_cells.ranges:
+                if merge.min_row < 2 or merge.size["rows"] * merge.size["columns"] < 2:
+                    continue
+                for row in range(merge.min_row, merge.max_row + 1):
+                    for column in range(merge.min_col, merge.max_col + 1):
+                        ranges[(row, column)] = merge.coord
+        merge = ranges.get((cell.row, cell.column))
+        if merge is None:
+            return False
+        if (sheet.title, merge) not in self._reported:
+            self._reported.add((sheet.title, merge))
+            self.findings.append(error(
+                f"{self.path.name} {sheet.title}!{merge}",
+                f"数字单元格「{label}」不能合并：合并后每一行都会读到同一个数，"
+                f"计算结果会出错。请取消合并 {merge}，在每一行分别填写{label}。"))
+        return True
 
     def uncalculated(self, sheet, cell) -> bool:
         """Whether a cell that reads as blank holds a formula without a saved result. The
@@ -290,6 +316,9 @@ class _Reader:
                 seen.add(item)
                 path = spec.rows[item]
                 self.locate.places[path] = place
+                if path[-1] in self.contract.numeric.get(path[:-1], ()) and \
+                        self.merged_number(sheet, cells[spec.value_header], item):
+                    continue
                 value = self.value(sheet, cells[spec.value_header])
                 if value is not None:
                     node = self.data
@@ -328,6 +357,9 @@ class _Reader:
                 continue
             col = columns[column.header]
             self.locate.places[(spec.key, column.key)] = self.place(sheet, number, col)
+            if column.kind in NUMBER_KINDS and \
+                    self.merged_number(sheet, sheet.cell(row=number, column=col), column.header):
+                continue
             value = self._converted(column, self.value(sheet, sheet.cell(row=number, column=col)))
             if value is not None:
                 table[column.key] = value
@@ -373,7 +405,7 @@ class _Reader:
                     values.append("")
                     continue
                 self.locate.places[(spec.key, key, position)] = f"{sheet.title}!{cell.coordinate}"
-                value = self.value(sheet, cell)
+                value = None if self.merged_number(sheet, cell, column.header) else self.value(sheet, cell)
                 values.append("" if value is None else value)
             table[key] = values
         self.data[spec.key] = table
@@ -401,6 +433,8 @@ class _Reader:
                     continue
                 cell = cells[column.header]
                 self.locate.places[(key, index, column.key)] = f"{sheet.title}!{cell.coordinate}"
+                if column.kind in NUMBER_KINDS and self.merged_number(sheet, cell, column.header):
+                    continue
                 value = self._converted(column, self.value(sheet, cell))
                 if value is not None:
                     item[column.key] = value

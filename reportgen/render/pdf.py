@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import ConversionFailed, OfficeMissing
+from reportgen.interrupt import deferred_interrupt
 
 SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体")
 SANS_NAMES = ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei")
@@ -63,15 +65,51 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, timeout: int = 600) -
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as work:
         work_dir = Path(work)
-        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(work_dir)))
+        scratch = work_dir / "tmp"  # LibreOffice's own temporary files (lu*.tmp) go with it
+        scratch.mkdir()
+        env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(work_dir)),
+                   TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
         profile = (work_dir / "profile").as_uri()
-        subprocess.run(
+        _run_office(
             [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
              "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, sources)],
-            check=True, env=env, timeout=timeout,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+            env=env, timeout=timeout)
     return [out_dir / (Path(s).stem + ".pdf") for s in sources]
+
+
+def _run_office(command: list[str], env: dict, timeout: int) -> None:
+    """subprocess.run(check=True) for LibreOffice, in a session of its own: on Ctrl-C or a
+    timeout every process it started (oosplash, soffice.bin) is killed and gone before its
+    profile folder is removed, so nothing is left writing there."""
+    posix = hasattr(os, "killpg")
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=posix)
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except BaseException:
+        _kill_all(process, posix)
+        raise
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command, stderr=stderr)
+
+
+def _kill_all(process: subprocess.Popen, posix: bool) -> None:
+    import time
+
+    if posix:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 5
+    while posix and time.monotonic() < deadline:  # soffice.bin is not our child: poll
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
 
 
 @dataclass(frozen=True)
@@ -121,7 +159,8 @@ def _write_pdfs(jobs: Sequence[PdfJob], timeout: int) -> list[Path]:
             if missing:
                 raise ConversionFailed(f"LibreOffice 没有生成这些 PDF：{'、'.join(missing)}。"
                                        f"请用 Word/LibreOffice 打开对应的 .docx 检查。")
-            for job, pdf in zip(group, produced, strict=True):
-                os.replace(pdf, job.target)
-                written.append(job.target)
+            with deferred_interrupt():  # the folder's PDFs are all renamed into place, or none
+                for job, pdf in zip(group, produced, strict=True):
+                    os.replace(pdf, job.target)
+                    written.append(job.target)
     return written

@@ -14,13 +14,15 @@ def summary_file_name(year: int) -> str:
     return f"{year}年度部门整体支出绩效自评汇总表.xlsx"
 
 
-def render_summary(year: int, rows: Mapping[FormKind, Sequence[Any]], settings: Settings) -> bytes:
-    """The 汇总表's bytes: each kind's sheets, from its forms' summary rows."""
+def render_summary(year: int, rows: Mapping[FormKind, Sequence[Any]], settings: Settings,
+                   failed: Mapping[FormKind, Sequence[tuple[str, str]]] | None = None) -> bytes:
+    """The 汇总表's bytes: each kind's sheets, from its forms' summary rows and the
+    (name, reason) of each of its forms not built."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     for kind, kind_rows in rows.items():
-        kind.summary_sheets(workbook, year, kind_rows, settings, rows)
+        kind.summary_sheets(workbook, year, kind_rows, (failed or {}).get(kind, ()), settings, rows)
     workbook.properties.creator = "reportgen"
     buffer = io.BytesIO()
     workbook.save(buffer)

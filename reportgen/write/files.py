@@ -10,6 +10,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reportgen.interrupt import deferred_interrupt
+
 
 def _file_mode() -> int:
     """The mode a new file gets from the umask (mkstemp would make it 0600: colleagues on a
@@ -56,8 +58,9 @@ def write_all_atomic(items: list[tuple[Path, bytes]]) -> None:
     try:
         for target, data in items:
             staged.append((_stage(target, data), target))
-        for tmp, target in staged:
-            os.replace(tmp, target)
+        with deferred_interrupt():  # a Ctrl-C never leaves half of the files renamed
+            for tmp, target in staged:
+                os.replace(tmp, target)
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

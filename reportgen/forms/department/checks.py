@@ -16,8 +16,9 @@ from reportgen.forms.department import contract as schema
 from reportgen.forms.department import rules
 from reportgen.forms.department.contract import CONTRACT
 from reportgen.forms.department.model import Department, build_department
-from reportgen.model import RawInput
+from reportgen.model import RawInput, number_advice
 from reportgen.validate import Locate, build_model, has_errors, in_file_order, prepare, to_decimal
+from reportgen.write.files import safe_file_name
 
 CENT = Decimal("0.01")
 TOTAL_WEIGHT = Decimal(100)
@@ -71,7 +72,8 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
                 findings.append(error(locate((*at, key)), f"缺少{label}（绩效指标「{name}」），请填写。"))
             elif number is None:
                 findings.append(error(locate((*at, key)),
-                                      f"「{label}」应为数字（如 994），现在是「{raw}」，请改为阿拉伯数字。"))
+                                      f"「{label}」应为数字（如 994），现在是「{raw}」（绩效指标「{name}」），"
+                                      f"{number_advice(raw)}"))
             values[key] = number
         direction = rules.direction_of(item.get("direction"))
         if direction is None:
@@ -267,5 +269,18 @@ def validate(raw: RawInput, year: int | None = None) -> tuple[Department | None,
     if department is None:
         return None, in_file_order(findings + problems, CONTRACT)
     findings.extend(check_department(department, raw, year))
+    findings.extend(name_and_file(department.name, raw))
     findings = in_file_order(findings, CONTRACT)
     return (None if has_errors(findings) else department), findings
+
+
+def name_and_file(name: str, raw: RawInput) -> list[Finding]:
+    """A 部门名称 that is not the file's name: a file copied from another department and
+    not yet edited looks just like this."""
+    stem = raw.source.stem.strip()
+    if not name or stem in (name, safe_file_name(name)):
+        return []
+    return [warning(raw.locate(("department", "name")),
+                    f"部门名称「{name}」与文件名「{raw.source.name}」不一致。生成的文件按部门名称命名"
+                    f"（{safe_file_name(name)}_…）。请核对这是不是该部门的数据；如无误，"
+                    f"可把文件改名为「{safe_file_name(name)}{raw.source.suffix}」。")]

@@ -56,9 +56,9 @@ class DepartmentForm(FormKind):
     def group(self, built: Built) -> str:
         return built.model.name
 
-    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], settings: Settings,
-                       others: Mapping[Any, Sequence[Any]]) -> None:
-        summary.summary_sheets(workbook, year, rows, settings)
+    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], failed: Sequence[tuple[str, str]],
+                       settings: Settings, others: Mapping[Any, Sequence[Any]]) -> None:
+        summary.summary_sheets(workbook, year, rows, settings, failed)
 
     def scaffold(self, year: int, name: str, template: dict[str, Any] | None) -> dict[str, Any]:
         return scaffold.scaffold(year, name, template)

@@ -84,6 +84,7 @@ class DepartmentBuilder(Builder):
             level1 = self.text((*at, "level1"), "一级指标").strip()
             level2 = self.text((*at, "level2"), "二级指标").strip()
             name = self.text((*at, "name"), "三级指标").strip()
+            about = f"（三级指标「{name}」）" if name else ""
             explanation = self.text((*at, "explanation"), "指标解释", required=False)
             previous = rows[-1] if rows else None
             if not explanation.strip():
@@ -98,9 +99,9 @@ class DepartmentBuilder(Builder):
                     level1=level1,
                     level2=level2,
                     name=name,
-                    weight=self.number((*at, "weight"), "分值"),
+                    weight=self.number((*at, "weight"), "分值", about=about),
                     explanation=explanation,
-                    score=self.number((*at, "score"), "得分"),
+                    score=self.number((*at, "score"), "得分", about=about),
                     reason=self.text((*at, "reason"), "未达标原因", required=False),
                     measure=self.text((*at, "measure"), "改进措施", required=False),
                 )

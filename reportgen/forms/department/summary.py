@@ -1,8 +1,11 @@
 """The department form's sheets of the year's 汇总表: one row per department built,
-sorted by 总分, with charts."""
+sorted by 总分, with charts; then every department not built, marked 未生成 with the
+reason."""
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -22,7 +25,12 @@ def level_names(rows: Sequence[SummaryRow]) -> list[str]:
     return names
 
 
-def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Settings) -> None:
+NOT_BUILT = "未生成"
+
+
+def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Settings,
+                   failed: Sequence[tuple[str, str]] = ()) -> None:
+    """failed: (department name, reason) of each department not built."""
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -57,12 +65,13 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Se
         sheet.cell(sheet.max_row, 4).number_format = MONEY_FORMAT
         for column in range(5, 6 + len(levels)):
             sheet.cell(sheet.max_row, column).number_format = SCORE_FORMAT
-    last = sheet.max_row
+    last = sheet.max_row  # the charts cover the departments built
+    _append_not_built(sheet, failed, len(ordered), len(headers), body_font, border)
     widths = [6, 30, 8, 16, *[12] * len(levels), 10, 10, 12]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -99,3 +108,28 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Se
     pie.height, pie.width = 7.5, 12
     charts.add_chart(pie, "D1")
     workbook.properties.title = f"{year}年度部门整体支出绩效自评汇总表"
+
+
+def _append_not_built(sheet, failed: Sequence[tuple[str, str]], built: int, width: int,
+                      font, border) -> None:
+    """A row per department not built: 序号, name, 未生成 under 评价等级, the reason
+    across the score columns."""
+    from openpyxl.styles import Alignment, Font
+
+    for index, (name, reason) in enumerate(failed, start=built + 1):
+        sheet.append([index, name])
+        row = sheet.max_row
+        sheet.cell(row, 2).data_type = "s"
+        sheet.cell(row, 3).value = f"{NOT_BUILT}：{reason}"
+        sheet.cell(row, width - 1).value = NOT_BUILT
+        sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width - 2)
+        # Excel does not grow a merged row to its wrapped text: the height is set here
+        merged = 8 + 16 + 12 * (width - 7) + 10  # the column widths set by render_summary
+        text = sheet.cell(row, 3).value
+        chars = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+        sheet.row_dimensions[row].height = 14 * max(1, math.ceil(chars * 1.1 / merged))
+        for column in range(1, width + 1):
+            cell = sheet.cell(row, column)
+            cell.font, cell.border = Font(name=font.name, size=font.sz, color="C00000"), border
+            cell.alignment = Alignment(vertical="center", wrap_text=column == 3,
+                                       horizontal="left" if column in (2, 3) else "center")

@@ -1,0 +1,206 @@
+"""After a year's forms are built: their PDFs, the old files of forms not built this
+time (moved aside, never left looking current), and the run's record 生成结果.txt beside
+the outputs, for whoever did not see the terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from reportgen.findings import describe_os_error, error
+from reportgen.forms.kind import FormKind
+from reportgen.forms.registry import get_kind
+from reportgen.pipeline import BuildResult
+from reportgen.validate import Identity
+
+STALE_DIR = "过期文件（本次未生成，请勿使用）"
+RECORD_NAME = "生成结果.txt"
+_SUFFIXES = (".docx", ".xlsx", ".pdf")
+
+
+@dataclass
+class StaleFiles:
+    moved: list[Path] = field(default_factory=list)  # where they are now
+    errors: list[str] = field(default_factory=list)  # could not be moved (say so)
+
+
+def label(result: BuildResult, identities: dict[Path, Identity | None]) -> str:
+    """A form's name for people: its own name (部门名称, 项目名称), else its file name."""
+    identity = identities.get(result.source)
+    return result.name or (identity.name if identity else None) or result.source.stem
+
+
+def count_text(works: Sequence[tuple[str, Path]]) -> str:
+    """"3 个部门" or "3 个部门、12 个项目": forms counted by kind."""
+    counts: dict[str, int] = {}
+    for key, _ in works:
+        counts[key] = counts.get(key, 0) + 1
+    return "、".join(f"{n} 个{get_kind(key).noun}" for key, n in counts.items()) or "0 个部门"
+
+
+def first_error(result: BuildResult) -> str:
+    errors = [f for f in result.findings if f.level == "error"]
+    if not errors:
+        return "未知原因"
+    where = f"{errors[0].location}：" if errors[0].location else ""
+    more = f"（另有 {len(errors) - 1} 个错误）" if len(errors) > 1 else ""
+    return f"{where}{errors[0].message}{more}"
+
+
+def _remove_outputs(result: BuildResult) -> None:
+    """A department whose PDF was not made: its new .docx/.xlsx and any old PDF go, so
+    its files stay all or none."""
+    job = result.pdf_job
+    for path in [*result.outputs, *([job.target] if job else [])]:
+        path.unlink(missing_ok=True)
+    if job is not None and job.scratch is not None:
+        shutil.rmtree(job.scratch, ignore_errors=True)
+    result.outputs = []
+    result.summary = None
+
+
+def convert_pdfs(results: list[BuildResult], on_pdf: Callable[[int], None] | None) -> list[BuildResult]:
+    """One LibreOffice run converts every built form's .docx; a form whose PDF fails is
+    not built (all or none) and says why."""
+    todo = [r for r in results if r.ok and r.pdf_job is not None]
+    if not todo:
+        return results
+    from reportgen.render.pdf import ConversionFailed, OfficeMissing, write_pdfs
+
+    if on_pdf:
+        on_pdf(len(todo))
+    try:
+        write_pdfs([r.pdf_job for r in todo])
+    except (OfficeMissing, ConversionFailed) as exc:
+        for result in todo:
+            _remove_outputs(result)
+            result.findings.append(error(result.pdf_job.target.name, f"未能生成 PDF：{exc}"))
+        return results
+    for result in todo:
+        result.outputs.append(result.pdf_job.target)
+    return results
+
+
+def drop_unconverted(results: list[BuildResult]) -> list[BuildResult]:
+    """After Ctrl-C: the departments whose PDF was made; the others' files are removed."""
+    kept = []
+    for result in results:
+        job = result.pdf_job
+        if job is not None and job.target in result.outputs:
+            kept.append(result)
+        else:
+            _remove_outputs(result)
+    return kept
+
+
+def _stems(kind: FormKind, source: Path, identity: Identity | None, year: int) -> set[str]:
+    """The output paths (relative to output/<year>/, without suffix) a data file's form
+    may have had: by the name it gives, and, for a department, by its file name."""
+    from reportgen.write.files import safe_file_name
+
+    outputs = {identity.output} if identity is not None else set()
+    if kind.is_group:
+        outputs.add(safe_file_name(source.stem))
+    return {f"{output}_{year}年度{kind.title}" for output in outputs}
+
+
+def _forms_on_disk(folder: Path, kind: FormKind, year: int) -> list[Path]:
+    """The files of a kind's forms of the year in the output folder (not those moved aside)."""
+    base = folder / kind.data_folder if kind.data_folder else folder
+    if not base.is_dir():
+        return []
+    ends = tuple(f"_{year}年度{kind.title}{s}" for s in _SUFFIXES)
+    found = base.rglob("*") if kind.recursive() else base.iterdir()
+    return sorted(p for p in found if p.is_file() and p.name.endswith(ends)
+                  and STALE_DIR not in p.relative_to(folder).parts)
+
+
+def move_stale(folder: Path, year: int, outcome, kinds: Sequence[FormKind]) -> StaleFiles:
+    """Move the old files of forms that failed this time (and, in a whole-year build, of
+    forms no longer in the data) into STALE_DIR, keeping their place below it."""
+    stale = StaleFiles()
+    if not folder.is_dir():
+        return stale
+    current = {path.resolve() for r in outcome.built for path in r.outputs}
+    candidates: list[Path] = []
+    for kind in kinds:
+        for result in outcome.failed:
+            if result.kind == kind.key:
+                for stem in _stems(kind, result.source, outcome.identities.get(result.source), year):
+                    candidates += [folder / f"{stem}{s}" for s in _SUFFIXES]
+        if outcome.whole_year:
+            known = {stem for key, source in outcome.chosen if key == kind.key
+                     for stem in _stems(kind, source, outcome.identities.get(source), year)}
+            candidates += [p for p in _forms_on_disk(folder, kind, year)
+                           if p.relative_to(folder).as_posix().rsplit(".", 1)[0] not in known]
+    for path in dict.fromkeys(candidates):
+        if not path.is_file() or path.resolve() in current:
+            continue
+        target = folder / STALE_DIR / path.relative_to(folder)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            stale.moved.append(target)
+        except OSError as exc:
+            stale.errors.append(f"无法移走旧文件 {path}（{describe_os_error(exc)}），它不是本次生成的，请勿使用。")
+    return stale
+
+
+def remove_summary(path: Path) -> Path | None:
+    """After Ctrl-C the year's 汇总表 no longer matches the forms: it goes (the next full
+    build writes it again)."""
+    try:
+        if path.is_file():
+            path.unlink()
+            return path
+    except OSError:
+        pass
+    return None
+
+
+def write_record(outcome, year: int, folder: Path, formats: Sequence[str], kinds: Sequence[FormKind]) -> None:
+    """生成结果.txt: what this run wrote and what it did not, and why."""
+    from reportgen.write.files import write_atomic
+
+    if not outcome.chosen:
+        return
+    total, built, failed = len(outcome.chosen), outcome.built, outcome.failed
+    names = outcome.identities
+    unfinished = outcome.unfinished
+    lines = [
+        f"{year} 年度生成结果（reportgen）",
+        f"运行时间：{datetime.now():%Y-%m-%d %H:%M:%S}",
+        f"范围：{'全部' if outcome.whole_year else '只生成指定的部门'}；格式：{'、'.join(formats)}",
+        f"结果：共 {count_text(outcome.chosen)}，已生成 {len(built)} 个，未生成 {total - len(built)} 个"
+        + ("（运行被中断）" if outcome.interrupted else ""),
+    ]
+    if outcome.summary_path:
+        lines.append(f"汇总表：{outcome.summary_path.name}（未生成的在表末标为“未生成”）")
+    elif outcome.summary_error:
+        lines.append(f"汇总表：未更新。{outcome.summary_error}")
+    elif outcome.summary_removed:
+        lines.append("汇总表：运行被中断，旧的汇总表已删除（它与本次生成的文件不一致）。请重新运行完整的生成。")
+    lines += ["", f"已生成（{len(built)}）："]
+    lines += [f"  {label(r, names)}（{r.source.name}）" for r in built] or ["  无"]
+    if failed:
+        lines += ["", f"未生成：数据或模板有误（{len(failed)}）："]
+        for result in failed:
+            lines.append(f"  {label(result, names)}（{result.source.name}）")
+            lines += [f"    {f}" for f in result.findings if f.level == "error"]
+    if unfinished:
+        lines += ["", f"未生成：运行被中断（{len(unfinished)}），原有文件（如有）不是按当前数据生成的："]
+        lines += [f"  {names[p].name if names.get(p) else p.stem}（{p.name}）" for _, p in unfinished]
+    if outcome.stale.moved or outcome.stale.errors:
+        lines += ["", f"未生成的表原有的旧文件，已移到 {STALE_DIR}/："]
+        lines += [f"  {p.relative_to(folder / STALE_DIR).as_posix()}" for p in outcome.stale.moved]
+        lines += [f"  {e}" for e in outcome.stale.errors]
+    target = folder / RECORD_NAME
+    try:
+        write_atomic(target, ("\n".join(lines) + "\n").encode("utf-8-sig"))
+        outcome.record_path = target
+    except OSError as exc:
+        outcome.record_error = f"无法写入 {target}（{describe_os_error(exc)}）。"
