@@ -124,3 +124,22 @@ def chinese(problem: Problem) -> str:
     return (f"{level}{where}：{what}，Word/WPS/Excel 打开时可能提示“修复”。"
             f"请用 Word 或 Excel 打开模板后直接“另存为”同名 .docx/.xlsx 文件，再运行本检查；"
             f"仍有此提示请把本条发给技术人员。（验证器原文：{problem.description}）")
+
+
+MISSING_NOTICE = ("提示：未安装验证工具 openxml-audit，本次只检查了标签，没有检查文件是否符合 Office 规范"
+                  "（Word/WPS/Excel 是否会提示“修复”）。需要时运行 pip install openxml-audit 后再检查。")
+
+
+def template_findings(path: Path) -> list:
+    """The validity problems of a template file as findings (``templates check``); none
+    when openxml-audit is not installed (the command then says so, MISSING_NOTICE)."""
+    from reportgen.findings import error, warning
+
+    if path.suffix.lower() not in (".docx", ".xlsx") or not available():
+        return []
+    try:
+        found = problems(path)
+    except Exception as exc:  # a file the validator cannot read is reported, not a crash
+        return [error(path.name, f"无法检查文件规范（{type(exc).__name__}：{exc}）。"
+                                 f"请用 Word/Excel 打开并重新保存。")]
+    return [(error if p.severity == "error" else warning)(path.name, chinese(p)) for p in found]

@@ -16,8 +16,8 @@ from reportgen.compute import GRADES
 
 ROW_POINTS = 15.0  # every row of the chart sheet (Excel's default row height)
 PAGE_ROWS = 33  # rows of ROW_POINTS on an A4 landscape page with 0.5" margins (523 pt)
-BARS_PER_CHART = 25
-BAR_CM, BAR_EXTRA_CM = 0.55, 2.5  # chart height per department, plus title and axis
+BARS_PER_CHART = 20
+BAR_CM, BAR_EXTRA_CM = 0.7, 2.5  # chart height per department, plus title and axis
 MIN_BAR_CM = 7.5  # so that a chart of a few departments keeps a readable plot area
 
 
@@ -54,6 +54,15 @@ def _show_axes(chart) -> None:
     chart.y_axis.delete = False
     chart.x_axis.tickLblSkip = 1
     chart.x_axis.tickMarkSkip = 1
+    chart.x_axis.txPr = _text_size(900)  # 9 pt names: one per bar, never overlapping
+
+
+def _text_size(hundredths: int):
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    size = CharacterProperties(sz=hundredths)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
 
 
 def add_charts(workbook, table, year: int, names_column: int, total_column: int,
