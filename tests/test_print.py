@@ -107,6 +107,36 @@ def test_plain_openpyxl_workbook_draws_the_font_order_finding(tmp_path):
     assert problems(path) == []
 
 
+def test_on_off_values_are_accepted_on_w_b_but_not_on_table_rows(tmp_path):
+    """Evidence for the second entry of ooxml_check.FALSE_POSITIVES: w:b and w:cantSplit are
+    both CT_OnOff, yet the validator accepts w:val="0"/"true" only on w:b."""
+    from openxml_audit import OpenXmlValidator
+
+    from reportgen.ooxml_check import is_false_positive, problems
+
+    def variant(name: str, old: bytes, new: bytes) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(TEMPLATES / "自评表.docx") as src, zipfile.ZipFile(path, "w") as out:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "word/document.xml":
+                    assert old in data
+                    data = data.replace(old, new, 1)
+                out.writestr(info.filename, data)
+        return path
+
+    validator = OpenXmlValidator(max_errors=0)
+    for value in ("0", "true"):
+        bold = variant(f"b{value}.docx", b'<w:sz w:val="36"/>', f'<w:b w:val="{value}"/><w:sz w:val="36"/>'.encode())
+        assert validator.validate(bold).errors == []
+        row = variant(f"row{value}.docx", b"<w:cantSplit/>", f'<w:cantSplit w:val="{value}"/>'.encode())
+        [finding] = validator.validate(row).errors
+        assert is_false_positive(finding.part_uri, finding.path, finding.description)
+        assert problems(row) == []
+    wrong = variant("wrong.docx", b"<w:cantSplit/>", b'<w:cantSplit w:val="maybe"/>')
+    assert problems(wrong)  # a value outside ST_OnOff is still reported
+
+
 def test_the_validator_catches_a_misordered_table(year, tmp_path):
     """The check can fail: the form with w:tblLayout moved after w:tblLook (as it was)."""
     from reportgen.ooxml_check import problems
