@@ -558,6 +558,7 @@ def templates_group() -> None:
               default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def check_templates(year: int | None, templates_dir: Path | None) -> None:
+    from reportgen.ooxml_check import MISSING_NOTICE, available, template_findings
     from reportgen.resources import templates_dir as resolve_templates
     from reportgen.tags.check import check_template, display
     from reportgen.template_files import template_files
@@ -571,8 +572,10 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
     if not files:
         raise click.ClickException(f"{display(folder)} 中没有模板文件（.docx 或 .xlsx）。")
     failed = 0
+    if not available():
+        click.echo(MISSING_NOTICE, err=True)
     for kind, path in files:
-        findings = check_template(path, kind.variables.known)
+        findings = check_template(path, kind.variables.known) + template_findings(path)  # tags, then validity
         if not findings:
             click.echo(f"模板正常：{display(path)}")
             continue

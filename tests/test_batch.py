@@ -40,10 +40,11 @@ def test_31_departments_one_broken_with_two_jobs(tmp_path):
 
     summary = out / "2022年度部门整体支出绩效自评汇总表.xlsx"
     sheet = load_workbook(summary)["汇总"]
-    header = [c.value for c in sheet[1]]
+    assert sheet["A1"].value == "2022年度部门整体支出绩效自评汇总表"  # the title row, then the table
+    header = [c.value for c in sheet[2]]
     assert header[:4] == ["序号", "部门名称", "单位数", "总预算（万元）"]
     assert "履职效能得分" in header and "管理效率得分" in header
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert len(rows) == 31  # every department of the year; the one not built last, marked
     *rows, broken_row = rows
     assert broken_row[:2] == [31, "示例部门0007"]
@@ -56,13 +57,13 @@ def test_31_departments_one_broken_with_two_jobs(tmp_path):
     assert all(isinstance(t, float) for t in totals)
     assert set(totals) == {94.49, 84.49}
     assert {r[header.index("评价等级")] for r in rows} == {"优", "良"}
-    assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}32"  # with the row not built
-    assert sheet.cell(2, 4).number_format == "#,##0.00"
+    assert sheet.freeze_panes == "C3"
+    assert sheet.auto_filter.ref == f"A2:{sheet.cell(2, len(header)).column_letter}33"  # with the row not built
+    assert sheet.cell(3, 4).number_format == "#,##0.00"
     with zipfile.ZipFile(summary) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         kinds = "".join(archive.read(n).decode() for n in charts)
-    assert len(charts) == 2
+    assert len(charts) == 3  # the grade pie, and the 30 totals in two bar charts (20 + 10)
     assert "<barChart>" in kinds and "<pieChart>" in kinds
 
 

@@ -72,12 +72,19 @@ def test_east_asian_font_is_set(demo_docx):
     assert fonts.get(qn("w:eastAsia")) == "宋体"
 
 
-def test_indicator_header_repeats_and_rows_may_break(demo_docx):
+def test_indicator_header_repeats_and_rows_never_break(demo_docx):
+    """Indicator rows are kept whole on a page (w:cantSplit, issue 11); the tall narrative
+    rows of the top table may break across pages."""
     document, _ = open_docx(demo_docx)
-    tbl = next(t._tbl for t in document.tables if t.cell(0, 0).text == "一级指标")
+    top, tbl = (t._tbl for t in document.tables[:2])
+    assert tbl is next(t._tbl for t in document.tables if t.cell(0, 0).text == "一级指标")
     rows = tbl.findall(qn("w:tr"))
     assert rows[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
-    assert not tbl.xpath(".//w:cantSplit")
+    assert len(rows) > 20 and all(r.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for r in rows)
+    narrative = [r for r in top.findall(qn("w:tr")) if "（1）2022年" in "".join(r.itertext())]
+    assert narrative and all(r.find(f'{qn("w:trPr")}/{qn("w:cantSplit")}') is None for r in narrative)
+    budget = [r for r in top.findall(qn("w:tr")) if "基本支出" in "".join(r.itertext())]
+    assert budget and budget[0].find(f'{qn("w:trPr")}/{qn("w:cantSplit")}') is not None
 
 
 def test_column_widths_follow_layout_proportions(demo_docx):

@@ -27,6 +27,7 @@ from reportgen.settings import Settings
 from reportgen.write.toml import dumps
 from tests.conftest import DEMO_TOML, DEPARTMENT, TEMPLATES, needs_office
 from tests.docx_helpers import all_text
+from tests.ooxml import assert_valid
 
 FIELDS = [
     ("unmet_reason",),
@@ -167,6 +168,11 @@ def test_hostile_outputs_open_in_libreoffice(tmp_path):
     out = tmp_path / "output" / "2022"
     files = sorted(out.glob("部门*.docx")) + sorted(out.glob("部门*.xlsx"))
     assert len(files) == 2 * (len(HOSTILE) + 1)
+    # Valid Open XML (issue 11): every workbook (quote-prefixed styles, inline strings) and
+    # the documents with markup, a formula and line breaks in justified paragraphs.
+    lines = HOSTILE.index("第一行\n第二行\t制表")
+    for f in [f for f in files if f.suffix == ".xlsx"] + [files[0], files[3], files[lines]]:
+        assert_valid(f)
     from reportgen.render.pdf import convert_to_pdf
 
     for kind in ("docx", "xlsx"):  # same stems: one folder per kind

@@ -74,7 +74,7 @@ def merge_at(ws, coordinate: str) -> str | None:
 
 
 def indicator_rows(ws) -> range:
-    start = row_of(ws, "A", "一级指标") + 1
+    start = row_of(ws, "A", "一级\n指标") + 1
     return range(start, row_of(ws, "A", "总分"))
 
 
@@ -128,9 +128,12 @@ def test_print_setup(demo_xlsx):
     ws = sheet(demo_xlsx)
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
-    header = row_of(ws, "A", "一级指标")
+    # The template's "one page wide" becomes a fixed scale (render_xlsx.page_capacity), so
+    # the manual page breaks fit the paper in every program; the sheet is centred.
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert 70 <= int(ws.page_setup.scale) <= 85
+    assert ws.print_options.horizontalCentered
+    header = row_of(ws, "A", "一级\n指标")
     assert ws.print_title_rows == f"${header}:${header}"
     assert ws.print_area == f"'{ws.title}'!$A$1:$N${ws.max_row}"
     assert ws["A1"].value == "部门整体支出绩效自评表" and ws["A1"].font.name == "黑体"
@@ -144,7 +147,7 @@ def test_blocks_and_labels_in_the_order_of_the_form(demo_xlsx):
         "年度整体\n绩效目标", "整体绩效目标完成情况", "未能完成原因", "无",
         "年度部\n门预算\n情况", "总预算\n（万元）", "年度预算资金类别", "部门预算", "事业发展支出",
         "事业发展支出\n(按预算级次划分)", "基本支出", "项目支出", "专项资金", "其他事业发展支出", "市本级资金",
-        "对下转移支付", "一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "指标解释", "得分/\n自评分",
+        "对下转移支付", "一级\n指标", "分值", "二级\n指标", "分值", "三级指标", "分值", "指标解释", "得分/\n自评分",
         "未达标原因", "改进措施", "履职效能", "整体效能", "部门整体绩效目标产出指标完成情况", "管理效率",
         "采购意向公开合规性", "“三公”经费控制情况", "总分", "评价等级",
     ]
@@ -319,14 +322,14 @@ def test_the_template_is_the_source_of_styles(tmp_path, demo_workspace):
 
 
 def test_page_breaks_keep_blocks_together(demo_xlsx):
-    """Manual page breaks (A4 landscape at the fit-to-width scale): never inside the budget
+    """Manual page breaks (A4 landscape at the fixed print scale): never inside the budget
     block, never between the indicator header and its first row, never inside the rows of
     a 三级指标 scored in parts."""
     ws = sheet(demo_xlsx)
     breaks = [b.id for b in ws.row_breaks.brk]  # a page ends after these rows
     assert breaks and breaks == sorted(breaks)
     budget = row_of(ws, "A", "年度部\n门预算\n情况")
-    header = row_of(ws, "A", "一级指标")
+    header = row_of(ws, "A", "一级\n指标")
     part = row_of(ws, "E", "采购意向公开合规性")
     for inside in (range(budget, budget + 3), [header], [part]):
         assert not set(breaks) & set(inside)

@@ -35,8 +35,8 @@ def test_a_department_that_now_fails_leaves_nothing_stale(tmp_path):
     assert f"广州市应急管理局{FORM}.docx" in {p.name for p in out.iterdir()}
 
     sheet = load_workbook(out / SUMMARY)["汇总"]
-    header = [c.value for c in sheet[1]]
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    header = [c.value for c in sheet[2]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert [r[1] for r in rows] == ["广州市应急管理局", "广州市示例局"]  # every department
     built, failed = rows
     assert built[header.index("评价等级")] != "未生成"

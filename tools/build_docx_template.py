@@ -18,6 +18,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
+sys.path.insert(0, str(Path(__file__).parent))
+from docx_print_setup import apply  # noqa: E402
+
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 
@@ -207,6 +210,8 @@ def build(target: Path) -> None:
     doc.core_properties.author = "reportgen"
     doc.save(target)
     del body
+    # Table properties in schema order, no stylesWithEffects, zh-CN, footer, cantSplit rows.
+    target.write_bytes(apply(target.read_bytes()))
 
 
 if __name__ == "__main__":

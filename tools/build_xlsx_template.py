@@ -38,9 +38,10 @@ BODY_SIZE = 10
 # 改进措施 = M:N; the extra columns let the budget block have its eight cells.
 # Widths (Excel units, about one '0' each; a CJK character at 10 pt takes about 2) in
 # the proportions of layout.md's indicator table (4,2,4,2,8,2,12,3,56,26 characters,
-# times 1.4), with the narrow number columns widened for "0.5", "100" and "19.54".
+# times 1.4), with the narrow number columns widened for "0.5", "100" and "19.54"; the
+# 一级/二级指标 columns hold two characters a line, so 4-character names break 2 + 2.
 COLUMN_WIDTHS = {
-    "A": 5.5, "B": 5, "C": 5.5, "D": 5, "E": 12, "F": 5, "G": 17, "H": 7,
+    "A": 5, "B": 5, "C": 5, "D": 5, "E": 12, "F": 5, "G": 17, "H": 7,
     "I": 17, "J": 24, "K": 24, "L": 13,  # 未达标原因: 78
     "M": 11, "N": 25,  # 改进措施: 36
 }
@@ -143,7 +144,8 @@ def build_sheet(ws) -> None:
         s.put(value, "{{ budget." + key + " }}", NUMBER, MONEY)
 
     # Indicator table: header (printed on every page), loop, 总分, 评价等级
-    headers = [("A15", "一级指标"), ("B15", "分值"), ("C15", "二级指标"), ("D15", "分值"),
+    # Labels in the narrow columns break between words (一级/指标), never inside one.
+    headers = [("A15", "一级\n指标"), ("B15", "分值"), ("C15", "二级\n指标"), ("D15", "分值"),
                ("E15", "三级指标"), ("F15", "分值"), ("G15", "指标解释"), ("H15", "得分/\n自评分"),
                ("I15:L15", "未达标原因"), (f"M15:{LAST}15", "改进措施")]
     for ref, label in headers:

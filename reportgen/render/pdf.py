@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reportgen.errors import ConversionFailed, OfficeMissing
 from reportgen.interrupt import deferred_interrupt
+from reportgen.render.pdf_stamp import make_reproducible
 
 SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体")
 SANS_NAMES = ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei")
@@ -36,16 +37,20 @@ INSTALL_HINT = (
     "未找到 LibreOffice，无法生成 PDF。请先安装：Debian/Ubuntu 运行 "
     "“sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
     "fonts-noto-cjk”，Windows/macOS 请从 libreoffice.org 下载安装"
-    "（安装后 soffice 命令须能在 PATH 中找到）。不需要 PDF 时，去掉 --format 中的 pdf 即可。"
+    "（装在默认文件夹 C:\\Program Files\\LibreOffice 中即可找到，否则须把 soffice 加入 PATH）。"
+    "不需要 PDF 时，去掉 --format 中的 pdf 即可。"
 )
 
 
 def find_soffice() -> str | None:
+    """soffice on PATH, else in its usual install folder (Windows: Program Files)."""
+    from reportgen.render.office_lookup import installed_soffice
+
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    return None
+    return installed_soffice()
 
 
 def fontconfig_file(directory: Path) -> Path:
@@ -159,6 +164,8 @@ def _write_pdfs(jobs: Sequence[PdfJob], timeout: int) -> list[Path]:
             if missing:
                 raise ConversionFailed(f"LibreOffice 没有生成这些 PDF：{'、'.join(missing)}。"
                                        f"请用 Word/LibreOffice 打开对应的 .docx 检查。")
+            for job, pdf in zip(group, produced, strict=True):
+                make_reproducible(pdf, job.docx)  # same data, same PDF bytes (pdf_stamp)
             with deferred_interrupt():  # the folder's PDFs are all renamed into place, or none
                 for job, pdf in zip(group, produced, strict=True):
                     os.replace(pdf, job.target)

@@ -858,6 +858,10 @@ def prepare(template: Path) -> PreparedTemplate:
             for column in range(first, (dimension.max or first) + 1):
                 sheet.widths[column] = dimension.width
     area_cols = _area_columns(ws.print_area) or (1, ws.max_column)
+    printing = page_capacity(ws, sheet, area_cols)
+    if printing.fixed_scale is not None:
+        fix_scale(root, printing.fixed_scale)
+    sheet_slots = _slots(sheet_tree, package.declared(sheet_part))
     order = sorted(package.parts, key=lambda n: n != "[Content_Types].xml")  # stable
     rendered = [name for name in order
                 if name in (sheet_part, workbook_part, styles_part, *(o.part for o in others))]
@@ -870,10 +874,10 @@ def prepare(template: Path) -> PreparedTemplate:
         rows=rows, merges=merges, sheet=sheet,
         title_rows=_row_range(ws.print_title_rows), title_rows_text=ws.print_title_rows,
         title_cols_text=ws.print_title_cols, area_cols=area_cols,
-        capacity=page_capacity(ws, sheet, area_cols),
+        capacity=printing.capacity,
         quoted_title="'" + ws.title.replace("'", "''") + "'", sheet_index=sheet_index,
         static_zip=static.getvalue(), rendered_parts=rendered,
-        sheet_part=sheet_part, sheet_slots=_slots(sheet_tree, package.declared(sheet_part)),
+        sheet_part=sheet_part, sheet_slots=sheet_slots,
         sheet_texts=sheet_texts, others=others,
         sheet_prefix=f"{root.prefix}:" if root.prefix else "",
         workbook_part=workbook_part, workbook_slots=_slots(workbook, package.declared(workbook_part)),
@@ -1180,12 +1184,32 @@ def _row_heights(out: list[OutRow], merges, sheet: _Sheet) -> tuple[list[float],
 PAPER_POINTS = {1: (612.0, 792.0), 5: (612.0, 1008.0), 8: (841.9, 1190.6), 9: (595.3, 841.9),
                 11: (419.5, 595.3)}
 DIGIT_PIXELS = 7  # width of '0' in 宋体 10 pt / Calibri 11 pt at 96 dpi: one width unit
-PAGE_SAFETY = 0.97  # fill a page only this far: programs measure a little differently
+# The widest a width unit is drawn by the programs that print the form: Excel/WPS with
+# 宋体 10 pt draw it 7 px, LibreOffice with 宋体 mapped to Noto Serif CJK SC about 7.7 px
+# (measured: the demo form's sheet fits the page at 78.9 % there, at 86 % in Excel).
+WIDEST_DIGIT_PIXELS = 7.75
+PAGE_SAFETY = 0.98  # fill a page only this far: programs round row heights a little
 
 
-def page_capacity(ws, sheet: _Sheet, area_cols: tuple[int, int]) -> float | None:
-    """How many points of rows fit on one printed page, or None when the program
-    scales to a number of pages tall (then it ignores manual breaks)."""
+@dataclass(frozen=True)
+class PrintScale:
+    """How the form's sheet is printed: points of rows per page, and the fixed scale (in
+    percent) that replaces the template's "fit to one page wide", if it asked for that."""
+
+    capacity: float | None
+    fixed_scale: int | None = None
+
+
+def page_capacity(ws, sheet: _Sheet, area_cols: tuple[int, int]) -> PrintScale:
+    """How many points of rows fit on one printed page (None when the program scales to a
+    number of pages tall: then it ignores manual breaks).
+
+    A template that fits the sheet to one page wide (and any number tall) gets a fixed
+    scale instead: each program computes its fit-to-width scale from its own measure of
+    the column widths (Excel 86 %, LibreOffice 79 % for the demo form), so manual page
+    breaks placed for one program leave pages part-empty, or overflow, in another. At a
+    fixed scale, small enough for the widest measure, the rows (whose heights are set in
+    points) fill the same height of paper in every program; the sheet is centred."""
     setup = ws.page_setup
     width, height = PAPER_POINTS.get(int(setup.paperSize or 9), PAPER_POINTS[9])
     if setup.orientation == "landscape":
@@ -1193,16 +1217,38 @@ def page_capacity(ws, sheet: _Sheet, area_cols: tuple[int, int]) -> float | None
     margins = ws.page_margins
     printable_width = width - (margins.left + margins.right) * 72
     printable_height = height - (margins.top + margins.bottom) * 72
+    fixed = None
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
         if int(setup.fitToHeight if setup.fitToHeight is not None else 1) != 0:  # OOXML default: 1
-            return None
+            return PrintScale(None)
         pages_wide = int(setup.fitToWidth if setup.fitToWidth is not None else 1) or 1
-        sheet_width = sum(int(sheet.width(c, c) * DIGIT_PIXELS + 0.5)
+        sheet_width = sum(sheet.width(c, c) * WIDEST_DIGIT_PIXELS
                           for c in range(area_cols[0], area_cols[1] + 1)) * 0.75
-        scale = min(1.0, math.floor(100 * printable_width * pages_wide / sheet_width) / 100)
+        fixed = max(10, min(100, math.floor(100 * printable_width * pages_wide / sheet_width)))
+        scale = fixed / 100
     else:
         scale = int(setup.scale or 100) / 100
-    return printable_height / scale * PAGE_SAFETY
+    return PrintScale(printable_height / scale * PAGE_SAFETY, fixed)
+
+
+def fix_scale(root, percent: int) -> None:
+    """Set the sheet XML's page setup to a fixed scale, no fit-to-page (see page_capacity)."""
+    ns = etree.QName(root).namespace
+    sheet_pr = root.find(f"{{{ns}}}sheetPr")
+    fit = sheet_pr.find(f"{{{ns}}}pageSetUpPr") if sheet_pr is not None else None
+    if fit is not None:
+        fit.attrib.pop("fitToPage", None)
+        if not fit.attrib:
+            sheet_pr.remove(fit)
+    setup = root.find(f"{{{ns}}}pageSetup")
+    setup.attrib.pop("fitToWidth", None)
+    setup.attrib.pop("fitToHeight", None)
+    setup.set("scale", str(percent))
+    options = root.find(f"{{{ns}}}printOptions")
+    if options is None:
+        options = etree.Element(f"{{{ns}}}printOptions")
+        root.find(f"{{{ns}}}pageMargins").addprevious(options)
+    options.set("horizontalCentered", "1")
 
 
 def page_breaks(heights: list[float], keep: list[tuple[int, int]], capacity: float,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 
 from reportgen.forms.department.compute import SummaryRow
+from reportgen.render.summary_print import add_charts, add_title_row, landscape
 from reportgen.settings import Settings
 
 MONEY_FORMAT, SCORE_FORMAT = "#,##0.00", "0.00"
@@ -31,8 +31,6 @@ NOT_BUILT = "未生成"
 def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Settings,
                    failed: Sequence[tuple[str, str]] = ()) -> None:
     """failed: (department name, reason) of each department not built."""
-    from openpyxl.chart import BarChart, PieChart, Reference
-    from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -66,47 +64,21 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Se
         for column in range(5, 6 + len(levels)):
             sheet.cell(sheet.max_row, column).number_format = SCORE_FORMAT
     last = sheet.max_row  # the charts cover the departments built
+    add_title_row(sheet, year, len(headers))  # rows move down by one (before any merge below)
+    last += 1
     _append_not_built(sheet, failed, len(ordered), len(headers), body_font, border)
     widths = [6, 30, 8, 16, *[12] * len(levels), 10, 10, 12]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.freeze_panes = "C3"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{sheet.max_row}"
+    sheet.print_title_rows = "1:2"
+    landscape(sheet)
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-    charts = workbook.create_sheet("图表")
-    charts.append(["评价等级", "部门数"])
-    counts = Counter(row.grade for row in ordered)
-    for label, _ in settings.grades:
-        charts.append([label, counts.get(label, 0)])
-    total_column = 5 + len(levels)
-    if last > 1:
-        bar = BarChart()
-        bar.type = "bar"  # horizontal: long department names stay readable
-        bar.title = f"{year}年度各部门总分"
-        bar.y_axis.title, bar.x_axis.title = "总分", "部门"
-        bar.add_data(Reference(sheet, min_col=total_column, min_row=1, max_row=last),
-                     titles_from_data=True)
-        bar.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=last))
-        bar.x_axis.scaling.orientation = "maxMin"  # highest score on top
-        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 100
-        bar.legend = None
-        bar.height, bar.width = max(7.5, 0.6 * (last - 1) + 2), 18
-        charts.add_chart(bar, "A18")
-    pie = PieChart()
-    pie.title = f"{year}年度评价等级分布"
-    pie.add_data(Reference(charts, min_col=2, min_row=1, max_row=5), titles_from_data=True)
-    pie.set_categories(Reference(charts, min_col=1, min_row=2, max_row=5))
-    pie.dataLabels = DataLabelList()
-    pie.dataLabels.showVal = True
-    pie.dataLabels.showCatName = pie.dataLabels.showSerName = False
-    pie.dataLabels.showPercent = pie.dataLabels.showLegendKey = False
-    pie.height, pie.width = 7.5, 12
-    charts.add_chart(pie, "D1")
+    add_charts(workbook, sheet, year, names_column=2, total_column=5 + len(levels), first_row=3,
+               last_row=last, grades=[row.grade for row in ordered],
+               labels=[label for label, _ in settings.grades])
     workbook.properties.title = f"{year}年度部门整体支出绩效自评汇总表"
 
 
