@@ -107,21 +107,23 @@ def main() -> None:
     parser.add_argument("--speedup-n", type=int, default=200, help="departments for speedup")
     args = parser.parse_args()
 
-    from reportgen.forms.department.compute import evaluate
-    from reportgen.forms.department.context import build_context
-    from reportgen.pipeline import load_department, template_path
+    from reportgen.forms.registry import get_kind
+    from reportgen.pipeline import load
     from reportgen.render.docx import render_docx
     from reportgen.render.xlsx import render_xlsx
+    from reportgen.template_files import template_path
+
+    kind = get_kind("department")
 
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         work = Path(tmp)
         sources = synthetic_departments(work / "data" / "2022", max(args.n, args.rss_n,
                                                                    args.speedup_n))
-        evaluations = [evaluate(load_department(p)) for p in sources[: args.n]]
-        docx_template = template_path(ROOT / "templates", 2022, "docx")
-        xlsx_template = template_path(ROOT / "templates", 2022, "xlsx")
+        evaluations = [kind.rendering(load(kind, p)) for p in sources[: args.n]]
+        docx_template = template_path(ROOT / "templates", kind, 2022, "docx")
+        xlsx_template = template_path(ROOT / "templates", kind, 2022, "xlsx")
         floor = floor_renderer(docx_template)
-        contexts = [build_context(e) for e in evaluations]
+        contexts = [e.context for e in evaluations]
         # warm up: first renders compile templates and import modules
         render_docx(evaluations[0], docx_template)
         render_xlsx(evaluations[0], xlsx_template)
