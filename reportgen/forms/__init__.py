@@ -1,0 +1,1 @@
+"""Form kinds: each subpackage holds one kind of self-evaluation form."""
