@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
+from reportgen import formats
+from reportgen.settings import DEFAULT_GRADES, Settings
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -19,11 +22,9 @@ PRECISION = 50  # working precision: exact for any realistic amount, so only qua
 
 MONEY_UNITS = ("万元", "元")
 _MONEY_PLACES = {"万元": 4, "元": 2}  # most decimals a figure may carry in that unit
-NO_VALUE = "—"  # printed where a figure does not apply (其中 rows, 执行率 without a budget)
+NO_VALUE = formats.NO_VALUE  # printed where a figure does not apply (其中 rows, 执行率 without a budget)
 
-DEFAULT_GRADES: tuple[tuple[str, Decimal], ...] = (
-    ("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal("-Infinity")),
-)
+DEFAULT_BUDGET_WEIGHT = Decimal(10)  # 预算执行's 分值 unless data/<year>/设置.toml says otherwise
 
 # Quantitative 年度指标值: operator, number, unit. Full-width forms (＞＝９０％, full-width space)
 # are folded to ASCII first; ≥ ≤ (and the rarer ≧ ≦) have no ASCII twin and are mapped here.
@@ -44,28 +45,16 @@ _QUANTITY = re.compile(rf"\s*(?P<op>{_OPERATOR})\s*(?P<num>{_NUMBER})\s*(?P<unit
 _ACTUAL = re.compile(rf"\s*(?:(?:{_OPERATOR})\s*)?(?P<num>{_NUMBER})\s*(?P<unit>[^0-9]*?)\s*")
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Per-year rule settings; the defaults are the spec's.
-
-    - ``budget_weight``: 分值 of 预算执行, 10 by default (some regions weigh it 20); the
-      indicators then share ``100 - budget_weight`` (``indicators_weight``).
-    - ``grades``: (评价等级, lowest 总分 for it) pairs; defaults 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差.
-    """
-
-    budget_weight: Decimal = Decimal(10)
-    grades: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADES
-
-    def __post_init__(self) -> None:
-        if not ZERO <= self.budget_weight <= HUNDRED:
-            raise ValueError(f"budget_weight must lie in [0, 100], got {self.budget_weight}")
-        if not self.grades:
-            raise ValueError("grades must not be empty")
-
-    @property
-    def indicators_weight(self) -> Decimal:
-        """What the indicator 分值 add up to: 100 - 预算执行 分值 (90 by default)."""
-        return HUNDRED - self.budget_weight
+def budget_weight(settings: Settings) -> Decimal:
+    """预算执行's 分值 from the year's settings ([project] budget_weight; 10 when absent).
+    ValueError (with the Chinese reason) when it is not a number in [0, 100]."""
+    value = settings.of("project").get("budget_weight", DEFAULT_BUDGET_WEIGHT)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not Decimal(value).is_finite():
+        raise ValueError(f"应为 0 到 100 之间的数字，现在是「{value}」")
+    weight = Decimal(value)
+    if not ZERO <= weight <= HUNDRED:
+        raise ValueError(f"应在 0 到 100 之间，现在是 {weight}")
+    return weight
 
 
 class ZeroBudgetWithSpending(ValueError):
@@ -229,33 +218,18 @@ def money_text(value: Decimal, unit: str) -> str:
     figure carrying 3 or 4 decimals keeps them (``89.974``, ``1,234.5678``), more are rounded
     half-up to 4. In 元 always 2 decimals (the validator refuses more before this runs)."""
     _check_finite(value)
-    allowed = money_places_allowed(unit)
-    carried = max(0, -value.as_tuple().exponent)
-    places = max(2, min(allowed, carried))
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)  # never "-0.00"
-    # quantize first: Decimal's own format() would round half-even
-    return f"{rounded:,.{places}f}"
+    return formats.amount(value, money_places_allowed(unit))
 
 
 def score_text(value: Decimal) -> str:
     """分值 and 得分 as the form prints them: whole values without decimals (10, 10.00 -> ``10``),
     others half-up to 2 decimals (``8.62``, ``8.60``)."""
     _check_finite(value)
-    rounded = _round_cent(value)
-    if rounded == 0:
-        return "0"  # never "-0"
-    if rounded == rounded.to_integral_value():
-        return f"{rounded:.0f}"
-    return f"{rounded:.2f}"
+    return formats.points(value)
 
 
 def percent_text(rate: Decimal | None) -> str:
     """执行率 as printed: ``86.18%``, ``104.00%``; None -> ``—``."""
-    if rate is None:
-        return NO_VALUE
-    _check_finite(rate)
-    return f"{_round_cent(rate):.2f}%"
+    if rate is not None:
+        _check_finite(rate)
+    return formats.percent(rate)
