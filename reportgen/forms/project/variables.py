@@ -21,8 +21,8 @@ VARIABLES: tuple[Variable, ...] = (
                else f"项目资金：{row_label}的{column_label}", "amount")
       for row, row_label in _FUND_ROWS for column, column_label in _FUND_COLUMNS),
     Variable("budget_weight", "预算执行的分值（默认 10，见 设置.toml）", "weight"),
-    Variable("execution_rate", "执行率 = 全年执行数 ÷ 全年预算数（百分数，两位小数；全年预算数为 0 时为空）",
-             "percent"),
+    Variable("execution_rate",
+             "执行率 = 全年执行数 ÷ 全年预算数（百分数，两位小数；全年预算数为 0 时无法计算，写出 —）", "percent"),
     Variable("budget_score", "预算执行得分 = 分值 × 执行率（不超过 100%），四舍五入到两位小数", "points"),
     Variable("goal.target", "年度总体目标：预期目标（多行时保留换行）"),
     Variable("goal.completion", "年度总体目标：实际完成情况（多行时保留换行）"),
