@@ -12,8 +12,11 @@ from openpyxl import load_workbook
 
 from reportgen.convert import encode, same_content
 from reportgen.forms.project.contract import CONTRACT
+from reportgen.forms.registry import get_kind
+from reportgen.pipeline import read_input
 from reportgen.read.toml import read_toml
 from reportgen.read.xlsx import read_xlsx
+from reportgen.settings import Settings
 from tests.project_helpers import DEMO_PROJECTS, build_project, messages, spec_project, write_project
 
 D = Decimal
@@ -104,3 +107,32 @@ def test_blank_workbook_cells_are_reported_where_they_are(tmp_path):
     located = {f.location: f.message for f in result.findings if f.level == "error"}
     assert "缺少项目资金「当年财政拨款」的全年预算数" in located["p.xlsx 项目资金!C2"]
     assert located["p.xlsx 绩效指标!G5"].startswith("缺少得分：指标「结算及时性」")
+
+
+def test_scaffold_lists_the_standard_categories_and_checks_as_unfilled(tmp_path):
+    kind = get_kind("project")
+    data = kind.scaffold(2023, "新项目", None)
+    assert [(r["level1"], r["level2"]) for r in data["indicators"]] == [
+        ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
+        ("效益指标", "经济效益指标"), ("效益指标", "社会效益指标"), ("效益指标", "生态效益指标"),
+        ("效益指标", "可持续影响指标"), ("满意度指标", "服务对象满意度指标")]
+    header = kind.scaffold_header(2023, "新项目", None)
+    toml = tmp_path / "新项目.toml"
+    toml.write_bytes(encode(data, "toml", CONTRACT, header=header))
+    assert 'current = ["", "", ""]' in toml.read_text(encoding="utf-8")
+    for fmt in ("toml", "xlsx"):
+        path = tmp_path / f"新项目.{fmt}"
+        if fmt == "xlsx":
+            path.write_bytes(encode(data, fmt, CONTRACT))
+        built, findings = kind.validate(read_input(path, kind), 2023, Settings())
+        assert built is None
+        errors = [f for f in findings if f.level == "error"]
+        # blanks are reported as not filled in (never as wrong types), one per field
+        assert len(errors) == 13, [str(f) for f in errors]
+        assert all("不能为空" in f.message or f.message.startswith("缺少") for f in errors)
+        assert sum("缺少项目资金" in f.message for f in errors) == 9
+    # a filled-in project as the template passes its structure on, without figures
+    again = kind.scaffold(2023, "新项目", spec_project())
+    assert again["project"]["department"] == "上海市普陀区体育局"
+    assert again["indicators"][0] == {"level1": "产出指标", "level2": "数量指标", "name": "与委托运营方结算完成率",
+                                      "target": "=100%", "actual": "", "weight": 25, "score": "", "reason": ""}

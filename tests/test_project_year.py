@@ -108,3 +108,33 @@ def test_only_departments_without_projects_add_no_project_sheets(tmp_path):
     shutil.copy(DEMO_TOML, data / DEMO_TOML.name)
     outcome = _build(tmp_path)
     assert load_workbook(outcome.summary_path).sheetnames == ["汇总", "图表"]
+
+
+def test_settings_file_sets_the_budget_weight_and_split(tmp_path):
+    data = tmp_path / "data" / "2022"
+    data.mkdir(parents=True)
+    (data / "设置.toml").write_text(
+        "[project]\nbudget_weight = 20\n\n[project.split]\n\"产出指标\" = 40\n\"效益指标\" = 30\n\"满意度指标\" = 10\n",
+        encoding="utf-8")
+    project = spec_project()
+    project["indicators"][0].update(weight=15, score=15)  # 产出指标 40: the indicators add up to 80
+    write_project(data / "项目", project)
+    [result] = _build(tmp_path).results
+    assert result.ok
+    assert [f.message for f in result.findings if "主管部门" not in f.message] == []
+    row = result.summary
+    assert row.total_score == D("97.24")  # 20 × 86.18% = 17.236 → 17.24, + 80
+    ws = load_workbook(result.outputs[0]).active
+    assert ws["G6"].value == 20 and ws["I6"].value == "17.24"
+
+
+def test_settings_split_that_differs_warns(tmp_path):
+    data = tmp_path / "data" / "2022"
+    data.mkdir(parents=True)
+    (data / "设置.toml").write_text("[project.split]\n\"产出指标\" = 40\n\"效益指标\" = 40\n\"满意度指标\" = 10\n",
+                                   encoding="utf-8")
+    write_project(data / "项目", spec_project())
+    [result] = _build(tmp_path).results
+    [warning] = [f for f in result.findings if "通常的分配" in f.message]
+    assert "产出指标 50、效益指标 30、满意度指标 10" in warning.message
+    assert "（产出指标 40、效益指标 40、满意度指标 10，预算执行 10）" in warning.message

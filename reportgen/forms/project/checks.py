@@ -66,8 +66,8 @@ def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
     figures = {name: to_decimal(value) for name, value in split.items()} if isinstance(split, dict) else {}
     if not figures or any(value is None or value <= 0 for value in figures.values()):
         return None, [error(f"{where}.split", (
-            "应写成 [project.split] 表，每行一个一级指标及其分值合计，如 产出指标 = 50、效益指标 = 30、"
-            "满意度指标 = 10。"))]
+            "应写成 [project.split] 表，每行一个一级指标及其分值合计，如 \"产出指标\" = 50、\"效益指标\" = 30、"
+            "\"满意度指标\" = 10（中文键名要用英文双引号括起来）。"))]
     return Rules(weight, {name: value for name, value in figures.items() if value is not None}), []
 
 

@@ -122,6 +122,7 @@ CONTRACT = Contract(
     tables=TABLES,
     labels=LABELS,
     numeric=NUMERIC,
+    amounts=(("funds",),),
     header_aliases=HEADER_ALIASES,
     sheets=(
         ItemsSheet(SHEET_BASIC, BASIC_ROWS, hints=BASIC_HINTS, kinds={"年度": "year"}, table="project"),
