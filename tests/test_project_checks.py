@@ -228,3 +228,12 @@ def test_category_row_and_scored_rows_are_told_apart(tmp_path):
     data["indicators"].insert(5, {"level1": "效益指标", "level2": "生态效益指标", "name": "绿地面积"})
     errors = _refused(tmp_path, data)
     assert any("缺少分值（绿地面积）" in e.message for e in errors), [str(e) for e in errors]
+
+
+def test_zero_weight_without_score_reports_the_weight(tmp_path):
+    data = spec_project()
+    _indicator(data, "结算及时性").update(weight=0)
+    del _indicator(data, "结算及时性")["score"]
+    errors = _refused(tmp_path, data)
+    assert any("「结算及时性」的分值应大于 0" in e.message for e in errors)
+    assert not any("缺少得分" in e.message for e in errors)

@@ -4,6 +4,7 @@ example projects."""
 
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -108,6 +109,7 @@ def test_bundled_examples_build_without_findings(examples):
         text = (DEMO_PROJECTS / f"{stem}.toml").read_text(encoding="utf-8")
         assert text.startswith("# 示例数据：虚构的项目，仅用于演示本工具")
     rows = {stem: result.summary for stem, result in examples.items()}
+    assert all(pickle.loads(pickle.dumps(row)) == row for row in rows.values())  # crosses processes
     assert sum(row.budget for row in rows.values()) <= D("20593.52")  # the department's 项目支出
     assert rows["示例：森林防火宣传"].budget == D(25)  # 250,000 元 in 万元
     assert rows["示例：森林防火宣传"].execution_rate == D("86.18")
@@ -124,3 +126,20 @@ def test_wan_yuan_amounts_keep_their_decimals(examples):
     # 97% of ≥98% with 分值 15: 15 × 97 ÷ 98 = 14.846… → 14.85 (computed, score left out)
     assert _texts(_row(table, "系统故障修复及时率"))[-3:-1] == ["15", "14.85"]
     assert _texts(_row(table, "总分"))[-3:-1] == ["100", "97.43"]
+
+
+def test_variable_table_matches_the_context_and_the_guide():
+    from reportgen.forms.registry import get_kind
+    from reportgen.pipeline import load
+    from reportgen.tags.guide import guide_sections
+    from reportgen.tags.variables import GUIDE_NAME, context_paths
+    from tests.conftest import ROOT
+
+    kind = get_kind("project")
+    for source in sorted(DEMO_PROJECTS.glob("*.toml")):
+        context = kind.rendering(load(kind, source)).context
+        assert context_paths(context) == kind.variables.paths, source.name
+    guide = (ROOT / GUIDE_NAME).read_text(encoding="utf-8")
+    assert kind.variables.guide_section(guide) == guide_sections(kind), (
+        "docs/模板编辑说明.md is out of date: run python tools/update_template_guide.py")
+    assert "| `funds.total.spent` | 项目资金：年度资金总额的全年执行数" in guide

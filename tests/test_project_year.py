@@ -138,3 +138,25 @@ def test_settings_split_that_differs_warns(tmp_path):
     [warning] = [f for f in result.findings if "通常的分配" in f.message]
     assert "产出指标 50、效益指标 30、满意度指标 10" in warning.message
     assert "（产出指标 40、效益指标 40、满意度指标 10，预算执行 10）" in warning.message
+
+
+def test_a_department_selects_its_projects(year):
+    from reportgen.batch import build_year
+
+    workspace, _ = year
+    outcome = build_year(workspace / "data", 2022, templates_dir=TEMPLATES, out_dir=workspace / "selected",
+                         formats=("xlsx",), departments=[DEPARTMENT])
+    assert outcome.counts == {"department": 1, "project": 3}
+    assert {r.group for r in outcome.results} == {DEPARTMENT}
+
+
+def test_two_files_of_one_project_are_refused(tmp_path):
+    data = tmp_path / "data" / "2022" / "项目"
+    write_project(data / "甲", spec_project(), stem="结算")
+    write_project(data / "乙", spec_project(), stem="结算费用")
+    outcome = _build(tmp_path)
+    assert len(outcome.failed) == 2 and not list((tmp_path / "output").rglob("*.xlsx"))
+    for result in outcome.failed:
+        [found] = result.findings
+        assert "项目名称「普陀体育中心与委托运营方结算费用」与" in found.message
+        assert "键 project.name" in found.location

@@ -109,8 +109,9 @@ def apply_score_rules(data: dict[str, Any], locate: Locate) -> list[Finding]:
             if computed is not None:
                 row["score"] = computed
                 continue
-            if weight is None:
-                continue  # 缺少分值 is reported by the model
+            if weight is None or weight <= 0:
+                row["score"] = Decimal(0)  # 缺少分值 / 分值 ≤ 0 is what is reported
+                continue
             if quantity is None:
                 why = (f"年度指标值「{target}」不是“符号 + 数字 + 单位”的数量指标（如 ≥50个、=100%），"
                        "程序无法计算得分") if target else "没有年度指标值，程序无法计算得分"
