@@ -34,11 +34,12 @@ def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]])
     by_department: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         if row.department not in departments:
+            known = (f"本年度生成的部门表：{'、'.join(departments)}" if departments
+                     else "本年度没有生成任何部门表")
             out.setdefault(index, []).append(warning(row.source, (
-                f"主管部门「{row.department}」在 {'本年度' if not departments else '本年度已生成的部门中'}"
-                f"没有部门整体支出绩效自评表（已生成的部门：{'、'.join(departments) or '无'}）。"
-                "请核对主管部门是否与部门数据文件中的部门名称完全一致，或补上该部门的数据文件"
-                "（部门数据有错误未能生成时，也会出现本提示）。项目表照常生成。")))
+                f"本年度没有主管部门「{row.department}」的部门整体支出绩效自评表（{known}）。请核对主管部门"
+                "是否与部门数据文件中的部门名称完全一致，或补上该部门的数据文件（部门数据有错误未能生成时，"
+                "也会出现本提示）。项目表照常生成。")))
             continue
         by_department.setdefault(row.department, []).append(index)
     for name, indexes in by_department.items():
