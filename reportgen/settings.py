@@ -3,12 +3,17 @@ data/<year>/设置.toml when it exists, with documented defaults.
 
 ```toml
 [grades]            # 评价等级: the lowest 总分 of each grade (差 is everything below 中)
-优 = 90
-良 = 80
-中 = 60
+"优" = 90           # (keys that are not ASCII are quoted in TOML)
+"良" = 80
+"中" = 60
 
 [project]           # 项目支出绩效自评表
 budget_weight = 10  # 预算执行 的分值 (some regions use 20)
+
+[project.split]     # the usual 分值 of each 一级指标 (another split is a warning)
+"产出指标" = 50
+"效益指标" = 30
+"满意度指标" = 10
 ```
 """
 
@@ -71,7 +76,8 @@ def load_settings(data_dir: Path, year: int) -> Settings:
     given = data.pop("grades", None)
     if given is not None:
         if not isinstance(given, dict):
-            raise InputError([error(f"{path} 键 grades", "应写成 [grades] 表：优 = 90、良 = 80、中 = 60。")])
+            raise InputError([error(f"{path} 键 grades", (
+                "应写成 [grades] 表：\"优\" = 90、\"良\" = 80、\"中\" = 60（中文键名要用英文双引号括起来）。"))])
         floors = dict(DEFAULT_GRADES)
         for label, value in given.items():
             if label not in floors or label == "差":

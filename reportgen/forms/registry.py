@@ -9,7 +9,7 @@ from reportgen.errors import NotFound
 from reportgen.forms.kind import FormKind
 
 # In build order: a kind is built after the kinds its cross checks read.
-KIND_KEYS = ("department",)
+KIND_KEYS = ("department", "project")
 
 
 @cache

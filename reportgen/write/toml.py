@@ -104,8 +104,12 @@ def _pairs(table: dict[str, Any], where: tuple[str, ...], comments: bool, contra
     lines = []
     for name, item in _ordered(table, contract.tables.get(where, ())):
         if where in contract.amounts:
-            item = _amount(item)
-        line = f"{key(name)} = {value(item)}"
+            if isinstance(item, list):  # a row of amounts (项目资金) on one line, blanks included
+                line = f"{key(name)} = [" + ", ".join(value(_amount(v), inline=True) for v in item) + "]"
+            else:
+                line = f"{key(name)} = {value(_amount(item))}"
+        else:
+            line = f"{key(name)} = {value(item)}"
         if comments and name in labels:
             first, newline, rest = line.partition("\n")
             if first.endswith("["):  # a multi-line array: the comment goes on its first line

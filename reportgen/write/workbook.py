@@ -183,9 +183,11 @@ def _keyed_rows_sheet(sheet, spec: KeyedRowsSheet, data: dict[str, Any]) -> None
     for index, column in enumerate(spec.columns, start=2):
         _header(sheet, index, column.header, column.hint, column.width)
     row = 1
+    written: set[str] = set()
     for label, key in spec.rows.items():
-        if key in spec.optional_rows and key not in table:
-            continue
+        if key in written or (key in spec.optional_rows and key not in table):
+            continue  # a row read under another label too (其中：本年财政拨款) is written once
+        written.add(key)
         row += 1
         sheet.cell(row=row, column=1, value=label).font = HEADER_FONT
         values = table.get(key) if isinstance(table.get(key), list) else []

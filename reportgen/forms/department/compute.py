@@ -49,6 +49,7 @@ class SummaryRow:
     total_score: Decimal
     grade: str
     below_full_marks: int
+    source: str = ""  # its data file's name, for the messages of the checks between forms
 
 
 def summarize(evaluation: Evaluation) -> SummaryRow:
@@ -62,4 +63,5 @@ def summarize(evaluation: Evaluation) -> SummaryRow:
         total_score=evaluation.total_score,
         grade=evaluation.grade,
         below_full_marks=evaluation.rows_below_full_marks,
+        source=department.source.name if department.source else "",
     )
