@@ -166,6 +166,14 @@ class YearBuild:
         return [r for r in self.results if not r.ok]
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Forms chosen, by kind key."""
+        counts: dict[str, int] = {}
+        for key, _ in self.chosen:
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    @property
     def unfinished(self) -> list[Work]:
         """Chosen forms with no result: Ctrl-C came first."""
         done = {(r.kind, r.source) for r in self.results}

@@ -86,18 +86,21 @@ def test_summary_has_the_project_sheets(year):
     wb = load_workbook(outcome.summary_path)
     assert wb.sheetnames == ["汇总", "图表", "项目", "项目汇总"]
     ws = wb["项目"]
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    assert rows[0] == ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分", "评价等级"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:G{len(rows)}"
+    assert ws["A1"].value == "2022年度项目支出绩效自评汇总"  # the title row, then the table
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert rows[0] == ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分",
+                       "评价等级", "说明"]
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:H{len(rows) + 1}"
     # sorted by 主管部门, then 总分 (highest first); 元 converted to 万元; numbers as numbers
     assert [r[0] for r in rows[1:]] == ["=HYPERLINK(\"x\")", "上海市普陀区体育局", DEPARTMENT, DEPARTMENT, DEPARTMENT]
-    assert rows[1][1] == "=1+1" and ws["A2"].data_type == "s" and ws["B2"].data_type == "s"
-    assert rows[2] == ["上海市普陀区体育局", "普陀体育中心与委托运营方结算费用", 25, 21.54576, 0.8618, 98.62, "优"]
+    assert rows[1][1] == "=1+1" and ws["A3"].data_type == "s" and ws["B3"].data_type == "s"
+    assert rows[2] == ["上海市普陀区体育局", "普陀体育中心与委托运营方结算费用", 25, 21.54576, 0.8618, 98.62, "优",
+                       None]
     ours = rows[3:]
     assert [r[1] for r in ours] == ["示例：森林防火宣传", "示例：应急指挥中心运行维护", "示例：安全生产执法装备购置"]
     assert [r[5] for r in ours] == [98.62, 97.43, 96.98]
-    assert ws["E3"].number_format == "0.00%"
-    per = [[c.value for c in row] for row in wb["项目汇总"].iter_rows()]
+    assert ws["E4"].number_format == "0.00%"
+    per = [[c.value for c in row] for row in wb["项目汇总"].iter_rows(min_row=2)]
     assert per[0] == ["主管部门", "项目数", "全年执行数合计（万元）"]
     assert per[3][:2] == [DEPARTMENT, 3]
     assert per[3][2] == pytest.approx(21.54576 + 1178.3302 + 578.6)
@@ -156,7 +159,9 @@ def test_two_files_of_one_project_are_refused(tmp_path):
     write_project(data / "甲", spec_project(), stem="结算")
     write_project(data / "乙", spec_project(), stem="结算费用")
     outcome = _build(tmp_path)
-    assert len(outcome.failed) == 2 and not list((tmp_path / "output").rglob("*.xlsx"))
+    assert len(outcome.failed) == 2 and not list((tmp_path / "output").rglob("*自评表.xlsx"))
+    listed = [[c.value for c in row] for row in load_workbook(outcome.summary_path)["项目"].iter_rows(min_row=3)]
+    assert [(r[1], r[6]) for r in listed] == [("普陀体育中心与委托运营方结算费用", "未生成")] * 2
     for result in outcome.failed:
         [found] = result.findings
         assert "项目名称「普陀体育中心与委托运营方结算费用」与" in found.message

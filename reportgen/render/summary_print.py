@@ -23,13 +23,14 @@ def title_text(year: int) -> str:
     return f"{year}年度部门整体支出绩效自评汇总表"
 
 
-def add_title_row(sheet, year: int, columns: int) -> None:
-    """Insert the title above the table (row 1, merged over the table's columns)."""
+def add_title_row(sheet, year: int, columns: int, text: str | None = None) -> None:
+    """Insert the title above the table (row 1, merged over the table's columns); before
+    any merge or row height of the table is set (openpyxl does not move them)."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet.insert_rows(1)
-    sheet.cell(1, 1, title_text(year))
+    sheet.cell(1, 1, text or title_text(year))
     sheet.cell(1, 1).font = Font(name="黑体", size=16)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.merge_cells(f"A1:{get_column_letter(columns)}1")

@@ -63,9 +63,9 @@ class ProjectForm(FormKind):
     def group(self, built: Built) -> str:
         return built.model.department
 
-    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], settings: Settings,
-                       others: Mapping[Any, Sequence[Any]]) -> None:
-        summary.summary_sheets(workbook, year, rows)
+    def summary_sheets(self, workbook, year: int, rows: Sequence[Any], failed: Sequence[tuple[str, str]],
+                       settings: Settings, others: Mapping[Any, Sequence[Any]]) -> None:
+        summary.summary_sheets(workbook, year, rows, failed)
 
     def cross_check(self, rows: Sequence[Any], others: Mapping[Any, Sequence[Any]]) -> dict[int, list]:
         return crosscheck.cross_check(rows, others)

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from reportgen.forms.project.compute import SummaryRow
+from reportgen.render.summary_print import add_title_row, landscape
 
 MONEY_FORMAT, SCORE_FORMAT, RATE_FORMAT = "#,##0.00##", "0.00", "0.00%"
 TEXT_COLUMNS = {1, 2}  # 主管部门, 项目名称: a name starting with "=" stays text
 
 
-def _style_sheet(sheet, headers: list[str], widths: list[int], text_columns: set[int]) -> None:
+def _style_sheet(sheet, headers: list[str], widths: list[int], text_columns: set[int], title: str) -> None:
+    """Fonts, borders and widths of a table in row 1 and below; then the title row above
+    it, frozen header, filter and print setup."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -33,11 +36,11 @@ def _style_sheet(sheet, headers: list[str], widths: list[int], text_columns: set
                 cell.data_type = "s"  # a name starting with "=" stays text
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    add_title_row(sheet, 0, len(headers), title)  # the table moves down by one row
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{sheet.max_row}"
+    sheet.print_title_rows = "1:2"
+    landscape(sheet)
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
@@ -46,11 +49,16 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow]) -> None:
-    if not rows:
+NOT_BUILT = "未生成"
+
+
+def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], failed: Sequence[tuple[str, str]] = ()) -> None:
+    """failed: (项目名称, reason) of each project not built: listed last, marked 未生成."""
+    if not rows and not failed:
         return
     ordered = sorted(rows, key=lambda r: (r.department, -r.total_score, r.name))
-    headers = ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分", "评价等级"]
+    headers = ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分", "评价等级",
+               "说明"]
     sheet = workbook.create_sheet("项目")
     sheet.append(headers)
     for row in ordered:
@@ -61,7 +69,10 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow]) -> None:
         sheet.cell(last, 3).number_format = sheet.cell(last, 4).number_format = MONEY_FORMAT
         sheet.cell(last, 5).number_format = RATE_FORMAT
         sheet.cell(last, 6).number_format = SCORE_FORMAT
-    _style_sheet(sheet, headers, [30, 40, 18, 18, 10, 10, 10], TEXT_COLUMNS)
+    for name, reason in failed:
+        sheet.append([None, name, None, None, None, None, NOT_BUILT, f"{NOT_BUILT}：{reason}"])
+    _style_sheet(sheet, headers, [30, 40, 18, 18, 10, 10, 10, 60], TEXT_COLUMNS | {8},
+                 f"{year}年度项目支出绩效自评汇总")
 
     totals: dict[str, tuple[int, Decimal]] = {}
     for row in ordered:
@@ -73,4 +84,4 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow]) -> None:
     for department, (count, spent) in totals.items():
         per_department.append([department, count, float(spent)])
         per_department.cell(per_department.max_row, 3).number_format = MONEY_FORMAT
-    _style_sheet(per_department, headers, [30, 10, 22], {1})
+    _style_sheet(per_department, headers, [30, 10, 22], {1}, f"{year}年度各部门项目汇总")
