@@ -1,8 +1,8 @@
 """Every error a user can meet, under one base class.
 
 A ``ReportgenError`` carries the Chinese text the user reads and the exit code; the CLI
-catches the base class once (reportgen.cli.main) and prints it. Internal guards that a
-user can never trigger stay ordinary Python exceptions.
+catches the base class once (the root group: reportgen.cli.chinese.Group.invoke) and prints
+it. Internal guards that a user can never trigger stay ordinary Python exceptions.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import click
 import pytest
 
 from reportgen import __version__
-from reportgen.cli import _chinese
+from reportgen.cli.chinese import _chinese
 from reportgen.findings import describe_os_error
 from reportgen.read.toml import toml_error
 from tests.conftest import DEMO_TOML, TEMPLATES

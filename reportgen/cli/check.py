@@ -1,0 +1,68 @@
+"""`reportgen check`: the data checked, nothing written."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen.cli.chinese import Command, Option
+from reportgen.errors import InputError
+
+
+@click.command(cls=Command, help="只检查数据、不生成文件：逐个部门列出错误和警告，每条都说明位置和改法。"
+                                 "有错误时退出码为 1。")
+@click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
+@click.option("--dept", "dept", cls=Option, metavar="部门", default=None,
+              help="只检查这个部门（文件名或部门名称），默认检查该年度全部部门。")
+@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=Path("data"), help="数据文件夹，默认 data。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def check(year: int, dept: str | None, data_dir: Path) -> None:
+    # Light imports only: checking never loads the Word/Excel libraries unless an .xlsx
+    # input has to be read.
+    from reportgen.batch import select
+    from reportgen.forms.registry import all_kinds
+    from reportgen.pipeline import find_year, identify, read_input
+    from reportgen.settings import load_settings
+    from reportgen.validate import duplicate_findings
+
+    kinds = all_kinds()
+    sources = find_year(kinds, data_dir, year)
+    settings = load_settings(data_dir, year)
+    duplicates: dict[Path, list] = {}
+    identities = {}
+    for kind, paths in sources.items():
+        named = {path: identify(path, kind) for path in paths}
+        identities.update(named)
+        duplicates.update(duplicate_findings(paths, named, kind.noun))
+    chosen = select(sources, [dept], identities) if dept else sources
+    failed = checked = 0
+    for kind, paths in chosen.items():
+        for source in paths:
+            checked += 1
+            findings = list(duplicates.get(source, []))
+            try:
+                findings += kind.validate(read_input(source, kind), year, settings)[1]
+            except InputError as exc:
+                findings = exc.findings + findings
+            errors = sum(1 for f in findings if f.level == "error")
+            warnings = len(findings) - errors
+            identity = identities.get(source)
+            name = identity.name if identity is not None else None
+            title = f"{source.name}（{name}）" if name and name != source.stem else source.name
+            if errors:
+                failed += 1
+                summary = f"{errors} 个错误" + (f"，{warnings} 个警告" if warnings else "") + "，不能生成"
+            elif warnings:
+                summary = f"{warnings} 个警告，可以生成"
+            else:
+                summary = "没有发现问题，可以生成"
+            click.echo(f"{title}：{summary}")
+            for finding in findings:
+                click.echo(f"  {finding}")
+    counted = "、".join(f"{len(paths)} 个{kind.noun}文件" for kind, paths in chosen.items() if paths)
+    click.echo(f"共检查 {counted or '0 个数据文件'}：{failed} 个有错误，{checked - failed} 个可以生成。")
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,119 @@
+"""Data files: `reportgen new` (a department's file, indicators filled in) and
+`reportgen convert` (TOML <-> Excel input workbook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reportgen.cli.chinese import Command, Option
+from reportgen.errors import InputError
+
+
+@click.command(cls=Command, name="new", help="新建一个部门的数据文件 data/<年度>/<部门>.toml（或 .xlsx），"
+                                             "预先填好指标体系（一级、二级、三级指标，分值，指标解释），"
+                                             "得分、原因和文字留空待填。不会覆盖已有文件。")
+@click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2023（必填）。")
+@click.option("--dept", "dept", cls=Option, required=True, metavar="部门", help="部门名称（必填），也是文件名。")
+@click.option("--from", "template", cls=Option, metavar="文件", type=click.Path(path_type=Path), default=None,
+              help="按这个文件（如上一年度的 .toml 或 .xlsx）的指标结构新建；默认用 2022 年度标准指标体系。")
+@click.option("--as", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default="toml",
+              help="文件格式：toml（默认）或 xlsx（Excel 工作簿）。")
+@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=Path("data"), help="数据文件夹，默认 data。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -> None:
+    from reportgen.convert import encode
+    from reportgen.forms.registry import get_kind
+    from reportgen.pipeline import INPUT_SUFFIXES, read_input
+    from reportgen.write.files import safe_file_name, write_atomic
+
+    kind = get_kind("department")
+
+    name = dept.strip()
+    if not name:
+        raise click.ClickException("部门名称不能为空。")
+    stem = safe_file_name(name)
+    folder = data_dir / str(year)
+    target = folder / f"{stem}.{fmt}"
+    for suffix in INPUT_SUFFIXES:
+        existing = folder / f"{stem}{suffix}"
+        if existing.exists():
+            raise click.ClickException(
+                f"已有 {existing}，不会覆盖。同一年度每个部门只能有一个数据文件；"
+                f"如要重新开始，请先移走或改名原文件。")
+    structure = None
+    if template is not None:
+        if not template.is_file():
+            raise click.ClickException(f"找不到 --from 指定的文件：{template}")
+        try:
+            structure = read_input(template, kind).data
+        except InputError as exc:
+            for finding in exc.findings:
+                click.echo(str(finding), err=True)
+            raise click.ClickException(f"无法读取 {template.name}，请按上面的提示修改后重试。") from None
+    data = kind.scaffold(year, name, structure)
+    write_atomic(target, encode(data, fmt, kind.contract, header=kind.scaffold_header(year, name, template),
+                                comments=True))
+    click.echo(f"已创建：{target}")
+    click.echo(f"请填写后运行：reportgen check --year {year} --dept {name}")
+
+
+@click.command(cls=Command, help="在 TOML 和 Excel 输入工作簿之间转换一个部门的数据文件，内容不变"
+                                 "（TOML 中的注释不会带过去）。")
+@click.argument("source", metavar="文件", type=click.Path(path_type=Path))
+@click.option("--to", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default=None,
+              help="目标格式：toml 或 xlsx，默认转换为另一种格式。")
+@click.option("--output", "-o", "target", cls=Option, metavar="文件", type=click.Path(path_type=Path),
+              default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件；"
+                                 "不能与原文件放在同一个年度数据文件夹中（同一部门只能有一个数据文件）。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def convert(source: Path, fmt: str | None, target: Path | None) -> None:
+    from reportgen.convert import encode, same_content
+    from reportgen.forms.registry import get_kind
+    from reportgen.pipeline import INPUT_SUFFIXES, read_input
+    from reportgen.validate import check_shape
+    from reportgen.write.files import write_atomic
+
+    kind = get_kind("department")
+
+    if not source.is_file():
+        raise click.ClickException(f"找不到文件：{source}")
+    if source.suffix.lower() not in INPUT_SUFFIXES:
+        raise click.ClickException(f"只能转换 .toml 或 .xlsx 文件，{source.name} 不是。")
+    fmt = fmt or ("xlsx" if source.suffix.lower() == ".toml" else "toml")
+    target = target or source.with_suffix(f".{fmt}")
+    if target.suffix.lower() != f".{fmt}":
+        raise click.ClickException(f"输出文件 {target.name} 的扩展名应为 .{fmt}。")
+    if target.exists():
+        raise click.ClickException(f"已有 {target}，不会覆盖。请用 -o 指定另一个输出文件。")
+    if target.parent.resolve() == source.parent.resolve() and source.parent.resolve().name.isdigit():
+        # data/<year>/ would hold two files of one department: the next build refuses both
+        raise click.ClickException(
+            f"不能把转换结果放在 {source.parent} 中：同一年度每个部门只能有一个数据文件，"
+            f"{source.name} 和 {target.name} 会是同一部门的两个文件，下次生成时两个都会报错。"
+            f"请用 -o 写到别处，例如：reportgen convert {source} --to {fmt} -o {target.name}"
+            f"（写到当前文件夹）；核对无误后，用它替换 {source.parent} 中的 {source.name}。")
+    try:
+        raw = read_input(source, kind)
+    except InputError as exc:
+        for finding in exc.findings:
+            click.echo(str(finding), err=True)
+        raise click.ClickException(f"无法读取 {source.name}，请按上面的提示修改后重试。") from None
+    blocking = [f for f in check_shape(raw.data, raw.locate, kind.contract) if f.level == "error"]
+    if blocking:
+        for finding in blocking:
+            click.echo(str(finding), err=True)
+        raise click.ClickException("这些内容无法转换（转换后会丢失），请先改正。")
+    for finding in raw.findings:
+        click.echo(str(finding), err=True)
+    header = (f"由 reportgen convert 从 {source.name} 转换生成。填写说明见 docs/输入格式说明.md。",)
+    try:
+        payload = encode(raw.data, fmt, kind.contract, header=header)
+    except ValueError as exc:  # e.g. a control character Excel cannot hold
+        raise click.ClickException(f"无法写成 .{fmt}：{exc}") from None
+    write_atomic(target, payload)
+    if not same_content(raw.data, read_input(target, kind).data, kind.contract):
+        click.echo(f"警告：{target.name} 读回的内容与 {source.name} 不完全一致，请核对。", err=True)
+    click.echo(f"已转换：{source} → {target}")

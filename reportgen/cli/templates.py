@@ -1,0 +1,56 @@
+"""`reportgen templates …`: tools for the Word/Excel templates."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen.cli.chinese import Group, Option
+
+
+@click.group(name="templates", cls=Group, help="Word/Excel 模板的工具（修改模板的方法见 docs/模板编辑说明.md）。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def templates_group() -> None:
+    pass
+
+
+@templates_group.command(name="check", help="检查模板中的标签：语法错误、未知的变量名和过滤器，逐条说明在"
+                                            "哪个模板的哪个位置。有错误时退出码为 1。")
+@click.option("--year", "-y", cls=Option, type=int, default=None, metavar="年度",
+              help="同时检查 templates/<年度>/ 中的模板；默认检查全部年度文件夹。")
+@click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
+              default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def check_templates(year: int | None, templates_dir: Path | None) -> None:
+    from reportgen.ooxml_check import MISSING_NOTICE, available, template_findings
+    from reportgen.resources import templates_dir as resolve_templates
+    from reportgen.tags.check import check_template, display
+    from reportgen.template_files import template_files
+
+    folder = resolve_templates(templates_dir)
+    if not folder.is_dir():
+        raise click.ClickException(f"找不到模板文件夹：{display(folder)}")
+    if templates_dir is None and folder != Path("templates"):
+        click.echo(f"当前文件夹 {Path.cwd()} 中没有 templates 文件夹，检查的是随程序安装的模板：{folder}")
+    files = template_files(folder, year)
+    if not files:
+        raise click.ClickException(f"{display(folder)} 中没有模板文件（.docx 或 .xlsx）。")
+    failed = 0
+    if not available():
+        click.echo(MISSING_NOTICE, err=True)
+    for kind, path in files:
+        findings = check_template(path, kind.variables.known) + template_findings(path)  # tags, then validity
+        if not findings:
+            click.echo(f"模板正常：{display(path)}")
+            continue
+        failed += 1
+        click.echo(f"模板有错误：{display(path)}", err=True)
+        for finding in findings:
+            click.echo(f"  {finding}", err=True)
+    if failed:
+        click.echo(f"共检查 {len(files)} 个模板，{failed} 个有错误。请按上面的提示修改，"
+                   f"可用的变量见 docs/模板编辑说明.md。", err=True)
+        sys.exit(1)
+    click.echo(f"共检查 {len(files)} 个模板，全部正常。")
