@@ -15,7 +15,7 @@ from tests.conftest import TEMPLATES
 
 DOCX = TEMPLATES / "project" / "自评表.docx"
 XLSX = TEMPLATES / "project" / "自评表.xlsx"
-GRID = [960, 1060, 1800, 2500, 1400, 1400, 700, 800, 4780]
+GRID = [960, 1060, 1800, 2500, 1400, 1400, 700, 1000, 4580]
 
 # Every value of the contract the form prints, as the templates write it.
 TAGS = {

@@ -29,8 +29,8 @@ Columns (twips; 15400 = A4 landscape less 12.7 mm margins):
 | E   | 年度指标值      | 全年预算数          | 1400  |
 | F   | 实际完成值      | 全年执行数          | 1400  |
 | G   | 分值            | 分值               | 700   |
-| H   | 得分            | 执行率             | 800   |
-| I   | 偏差原因分析及改进措施 | 得分         | 4780  |
+| H   | 得分            | 执行率             | 1000  |
+| I   | 偏差原因分析及改进措施 | 得分         | 4580  |
 
 At 9 pt a Chinese character takes 180 twips and a cell's side margins 114, so no column
 header wraps inside a word (偏差原因分析及改进措施 fits on one line), nor do the usual
@@ -65,7 +65,7 @@ TITLE = "项目支出绩效自评表"
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
 CENTER, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
 
-GRID = [960, 1060, 1800, 2500, 1400, 1400, 700, 800, 4780]
+GRID = [960, 1060, 1800, 2500, 1400, 1400, 700, 1000, 4580]
 assert sum(GRID) == 15400  # the text width of the page
 ROW_HEIGHT = 397  # twips (7 mm): the least height of a form row
 TEXT_ROW_HEIGHT = 1134  # twips (2 cm): the least height of the goals' text row
