@@ -128,6 +128,32 @@ def read_input(path: Path, kind: FormKind) -> RawInput:
     return read_toml(path)
 
 
+def kind_of_file(path: Path) -> FormKind:
+    """The kind of a data file: the one whose folder holds it (data/<year>/项目/…), else
+    the one whose contract its content matches (its identity table in TOML, its first
+    sheet in a workbook); the first kind (the department form) when nothing tells."""
+    from reportgen.forms.registry import all_kinds
+
+    kinds = all_kinds()
+    for kind in kinds:
+        if kind.data_folder and kind.data_folder in path.resolve().parent.parts:
+            return kind
+    if path.suffix.lower() == ".xlsx":
+        from reportgen.read.xlsx import sheet_names
+
+        names = {"".join(n.split()) for n in sheet_names(path)}
+        matching = [k for k in kinds if {s.title for s in k.contract.sheets if getattr(s, "required", True)} <= names]
+    else:
+        import tomllib
+
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            return kinds[0]  # reading it again reports the problem
+        matching = [k for k in kinds if isinstance(data.get(k.identity[0]), dict)]
+    return matching[0] if matching else kinds[0]
+
+
 def identify(path: Path, kind: FormKind) -> Identity | None:
     """What a data file says it is; None when unreadable (reported when it is built)."""
     try:

@@ -237,7 +237,8 @@ class Identity:
     name: str  # the name it gives itself (部门名称, 项目名称), shown in messages
     label: str  # what that name is called: 部门名称 / 项目名称
     key: str  # what must be unique in a year (a department's name; a project's department and name)
-    output: str  # the output file name it gives (two names may give the same one)
+    output: str  # its output file below output/<year>/, before _<year>年度<title><suffix>
+    #              (two names may give the same one: A/B局 and A:B局 both give A_B局)
     where: str  # where the name is written in the file
     group: str | None = None  # the department it belongs to (a project's 主管部门)
 

@@ -11,11 +11,11 @@ from reportgen.cli.chinese import Command, Option
 from reportgen.errors import InputError
 
 
-@click.command(cls=Command, help="只检查数据、不生成文件：逐个部门列出错误和警告，每条都说明位置和改法。"
-                                 "有错误时退出码为 1。")
+@click.command(cls=Command, help="只检查数据、不生成文件：逐个部门表和项目表列出错误和警告"
+                                 "（包括项目与所属部门之间的核对），每条都说明位置和改法。有错误时退出码为 1。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
 @click.option("--dept", "dept", cls=Option, metavar="部门", default=None,
-              help="只检查这个部门（文件名或部门名称），默认检查该年度全部部门。")
+              help="只检查这个部门（文件名或部门名称）和它的项目，默认检查该年度全部。")
 @click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
               default=Path("data"), help="数据文件夹，默认 data。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
@@ -38,17 +38,30 @@ def check(year: int, dept: str | None, data_dir: Path) -> None:
         identities.update(named)
         duplicates.update(duplicate_findings(paths, named, kind.noun))
     chosen = select(sources, [dept], identities) if dept else sources
+    findings: dict[Path, list] = {}
+    summaries: dict[object, list[tuple[Path, object]]] = {kind: [] for kind in kinds}
+    for kind, paths in sources.items():  # every file: the checks between forms need them all
+        for source in paths:
+            found = list(duplicates.get(source, []))
+            try:
+                built, more = kind.validate(read_input(source, kind), year, settings)
+                found += more
+                if built is not None and source not in duplicates:
+                    summaries[kind].append((source, kind.summary(built)))
+            except InputError as exc:
+                found = exc.findings + found
+            findings[source] = found
+    rows = {kind: [row for _, row in pairs] for kind, pairs in summaries.items()}
+    for kind, pairs in summaries.items():  # the checks between forms of different kinds
+        for index, more in kind.cross_check(rows[kind], rows).items():
+            findings[pairs[index][0]].extend(more)
     failed = checked = 0
-    for kind, paths in chosen.items():
+    for paths in chosen.values():
         for source in paths:
             checked += 1
-            findings = list(duplicates.get(source, []))
-            try:
-                findings += kind.validate(read_input(source, kind), year, settings)[1]
-            except InputError as exc:
-                findings = exc.findings + findings
-            errors = sum(1 for f in findings if f.level == "error")
-            warnings = len(findings) - errors
+            found = findings[source]
+            errors = sum(1 for f in found if f.level == "error")
+            warnings = len(found) - errors
             identity = identities.get(source)
             name = identity.name if identity is not None else None
             title = f"{source.name}（{name}）" if name and name != source.stem else source.name
@@ -60,7 +73,7 @@ def check(year: int, dept: str | None, data_dir: Path) -> None:
             else:
                 summary = "没有发现问题，可以生成"
             click.echo(f"{title}：{summary}")
-            for finding in findings:
+            for finding in found:
                 click.echo(f"  {finding}")
     counted = "、".join(f"{len(paths)} 个{kind.noun}文件" for kind, paths in chosen.items() if paths)
     click.echo(f"共检查 {counted or '0 个数据文件'}：{failed} 个有错误，{checked - failed} 个可以生成。")

@@ -1,5 +1,5 @@
-"""Data files: `reportgen new` (a department's file, indicators filled in) and
-`reportgen convert` (TOML <-> Excel input workbook)."""
+"""Data files: `reportgen new` (a department's or a project's file, its indicator
+structure filled in) and `reportgen convert` (TOML <-> Excel input workbook)."""
 
 from __future__ import annotations
 
@@ -11,37 +11,58 @@ from reportgen.cli.chinese import Command, Option
 from reportgen.errors import InputError
 
 
-@click.command(cls=Command, name="new", help="新建一个部门的数据文件 data/<年度>/<部门>.toml（或 .xlsx），"
-                                             "预先填好指标体系（一级、二级、三级指标，分值，指标解释），"
-                                             "得分、原因和文字留空待填。不会覆盖已有文件。")
+def _kind_keys() -> list[str]:
+    from reportgen.forms.registry import KIND_KEYS
+
+    return list(KIND_KEYS)
+
+
+@click.command(cls=Command, name="new", help="新建一个数据文件，预先填好指标结构，得分、金额和文字留空待填。"
+                                             "部门整体支出绩效自评表：data/<年度>/<部门>.toml（预填标准指标体系）；"
+                                             "项目支出绩效自评表（--kind project --name 项目名称）："
+                                             "data/<年度>/项目/<部门>/<项目名称>.toml（预填标准的一级、二级指标）。"
+                                             "不会覆盖已有文件。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2023（必填）。")
-@click.option("--dept", "dept", cls=Option, required=True, metavar="部门", help="部门名称（必填），也是文件名。")
+@click.option("--dept", "dept", cls=Option, required=True, metavar="部门",
+              help="部门名称（必填）：部门表的文件名；项目表的主管部门。")
+@click.option("--kind", "kind_key", cls=Option, metavar="表格", type=click.Choice(_kind_keys()),
+              default="department", help="哪种表：department（部门整体支出绩效自评表，默认）或 "
+                                         "project（项目支出绩效自评表）。")
+@click.option("--name", "name", cls=Option, metavar="项目名称", default=None,
+              help="项目名称（--kind project 时必填），也是文件名。")
 @click.option("--from", "template", cls=Option, metavar="文件", type=click.Path(path_type=Path), default=None,
-              help="按这个文件（如上一年度的 .toml 或 .xlsx）的指标结构新建；默认用 2022 年度标准指标体系。")
+              help="按这个文件（如上一年度的 .toml 或 .xlsx）的指标结构新建；默认用标准指标体系。")
 @click.option("--as", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default="toml",
               help="文件格式：toml（默认）或 xlsx（Excel 工作簿）。")
 @click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
               default=Path("data"), help="数据文件夹，默认 data。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -> None:
+def new(year: int, dept: str, kind_key: str, name: str | None, template: Path | None, fmt: str,
+        data_dir: Path) -> None:
     from reportgen.convert import encode
     from reportgen.forms.registry import get_kind
     from reportgen.pipeline import INPUT_SUFFIXES, read_input
     from reportgen.write.files import safe_file_name, write_atomic
 
-    kind = get_kind("department")
-
-    name = dept.strip()
-    if not name:
+    kind = get_kind(kind_key)
+    department = dept.strip()
+    if not department:
         raise click.ClickException("部门名称不能为空。")
-    stem = safe_file_name(name)
-    folder = data_dir / str(year)
+    if kind.is_group:
+        own = department
+        folder = data_dir / str(year)
+    else:
+        own = (name or "").strip()
+        if not own:
+            raise click.ClickException(f"请用 --name 给出{kind.noun}名称，例如 --name 某某{kind.noun}。")
+        folder = kind.data_dir(data_dir, year) / safe_file_name(department)
+    stem = safe_file_name(own)
     target = folder / f"{stem}.{fmt}"
     for suffix in INPUT_SUFFIXES:
         existing = folder / f"{stem}{suffix}"
         if existing.exists():
             raise click.ClickException(
-                f"已有 {existing}，不会覆盖。同一年度每个部门只能有一个数据文件；"
+                f"已有 {existing}，不会覆盖。同一年度每个{kind.noun}只能有一个数据文件；"
                 f"如要重新开始，请先移走或改名原文件。")
     structure = None
     if template is not None:
@@ -53,30 +74,29 @@ def new(year: int, dept: str, template: Path | None, fmt: str, data_dir: Path) -
             for finding in exc.findings:
                 click.echo(str(finding), err=True)
             raise click.ClickException(f"无法读取 {template.name}，请按上面的提示修改后重试。") from None
-    data = kind.scaffold(year, name, structure)
-    write_atomic(target, encode(data, fmt, kind.contract, header=kind.scaffold_header(year, name, template),
+    data = kind.scaffold(year, own, structure)
+    if not kind.is_group:
+        data[kind.identity[0]]["department"] = department
+    write_atomic(target, encode(data, fmt, kind.contract, header=kind.scaffold_header(year, own, template),
                                 comments=True))
     click.echo(f"已创建：{target}")
-    click.echo(f"请填写后运行：reportgen check --year {year} --dept {name}")
+    click.echo(f"请填写后运行：reportgen check --year {year} --dept {department}")
 
 
-@click.command(cls=Command, help="在 TOML 和 Excel 输入工作簿之间转换一个部门的数据文件，内容不变"
-                                 "（TOML 中的注释不会带过去）。")
+@click.command(cls=Command, help="在 TOML 和 Excel 输入工作簿之间转换一个数据文件（部门表或项目表，"
+                                 "按文件内容识别），内容不变（TOML 中的注释不会带过去）。")
 @click.argument("source", metavar="文件", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default=None,
               help="目标格式：toml 或 xlsx，默认转换为另一种格式。")
 @click.option("--output", "-o", "target", cls=Option, metavar="文件", type=click.Path(path_type=Path),
               default=None, help="输出文件，默认与原文件同名、扩展名不同。不会覆盖已有文件；"
-                                 "不能与原文件放在同一个年度数据文件夹中（同一部门只能有一个数据文件）。")
+                                 "不能与原文件放在同一个数据文件夹中（同一张表只能有一个数据文件）。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def convert(source: Path, fmt: str | None, target: Path | None) -> None:
     from reportgen.convert import encode, same_content
-    from reportgen.forms.registry import get_kind
-    from reportgen.pipeline import INPUT_SUFFIXES, read_input
+    from reportgen.pipeline import INPUT_SUFFIXES, kind_of_file, read_input
     from reportgen.validate import check_shape
     from reportgen.write.files import write_atomic
-
-    kind = get_kind("department")
 
     if not source.is_file():
         raise click.ClickException(f"找不到文件：{source}")
@@ -88,11 +108,13 @@ def convert(source: Path, fmt: str | None, target: Path | None) -> None:
         raise click.ClickException(f"输出文件 {target.name} 的扩展名应为 .{fmt}。")
     if target.exists():
         raise click.ClickException(f"已有 {target}，不会覆盖。请用 -o 指定另一个输出文件。")
-    if target.parent.resolve() == source.parent.resolve() and source.parent.resolve().name.isdigit():
-        # data/<year>/ would hold two files of one department: the next build refuses both
+    kind = kind_of_file(source)
+    folder = source.parent.resolve()
+    if target.parent.resolve() == folder and any(p.name.isdigit() for p in (folder, *folder.parents)):
+        # data/<year>/… would hold two files of one form: the next build refuses both
         raise click.ClickException(
-            f"不能把转换结果放在 {source.parent} 中：同一年度每个部门只能有一个数据文件，"
-            f"{source.name} 和 {target.name} 会是同一部门的两个文件，下次生成时两个都会报错。"
+            f"不能把转换结果放在 {source.parent} 中：同一年度每个{kind.noun}只能有一个数据文件，"
+            f"{source.name} 和 {target.name} 会是同一{kind.noun}的两个文件，下次生成时两个都会报错。"
             f"请用 -o 写到别处，例如：reportgen convert {source} --to {fmt} -o {target.name}"
             f"（写到当前文件夹）；核对无误后，用它替换 {source.parent} 中的 {source.name}。")
     try:

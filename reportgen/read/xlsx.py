@@ -66,6 +66,7 @@ def cell_value(cell) -> Any:
 UNCALCULATED = ("单元格中是公式，但没有保存计算结果：请用 Excel 或 WPS 打开此文件后保存一次"
                 "（或把公式改为数值）。")
 _FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -488,3 +489,18 @@ def open_workbook(path: Path):
 
 def read_xlsx(path: Path, contract: Contract) -> RawInput:
     return _Reader(path, open_workbook(path), contract).read()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of a workbook, read from its workbook part alone ([] when it is
+    not a workbook: reading it reports that)."""
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("xl/workbook.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return []
+    return [sheet.get("name", "") for sheet in root.iter(f"{{{_MAIN}}}sheet")]

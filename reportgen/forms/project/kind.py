@@ -39,8 +39,7 @@ class ProjectForm(FormKind):
         department = text_at(raw, ("project", "department"))
         if name is None or department is None:
             return None
-        year = raw.data.get("year", "")
-        output = _output(department, name, year, self.title, "")
+        output = PurePath("项目", safe_file_name(department), safe_file_name(name))  # + _<year>年度<title>
         return Identity(name=name, label="项目名称", key=f"{department}/{name}", output=output.as_posix(),
                         where=raw.locate(self.identity), group=department)
 
