@@ -5,12 +5,16 @@
 Builds N synthetic departments derived from the demo (names and text lengths vary, all
 valid) in a temporary folder and measures, per department:
 
-- docx_ms / xlsx_ms: rendering one form (warm, in this process);
+- docx_ms / xlsx_ms: rendering one department form (warm, in this process);
+- project_docx_ms / project_xlsx_ms: the same for one project form (项目支出绩效自评表), which
+  should cost no more than a department form;
 - floor_ms: the least work that produces the same .docx bytes — the template's document
   XML (already cleaned by docxtpl) rendered with plain, precompiled Jinja2 and the zip
   written — so ratio = (docx_ms + xlsx_ms) / floor_ms says what the pipeline costs on top;
 - peak_rss_mb: the peak resident memory of a worker during a build of --rss-n departments;
-- jobs_speedup: time(--jobs 1) / time(--jobs 2) of a build of --speedup-n departments.
+- jobs_speedup: time(--jobs 1) / time(--jobs 2) of a build of --speedup-n departments;
+- project_rss_mb: the peak resident memory of a build of --projects-n project forms (bounded:
+  no more than a department build's, whatever the number of forms).
 
 Prints readable lines, then one JSON line last. Targets (2 cores): ratio ≤ 4,
 peak_rss_mb ≤ 200, jobs_speedup ≥ 1.6.
@@ -30,7 +34,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.synthetic import synthetic_departments  # noqa: E402
+from benchmarks.synthetic import synthetic_departments, synthetic_projects  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 def mean_ms(fn, items, rounds: int = 3) -> float:
@@ -105,6 +109,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50, help="departments timed in-process")
     parser.add_argument("--rss-n", type=int, default=1000, help="departments for peak RSS")
     parser.add_argument("--speedup-n", type=int, default=200, help="departments for speedup")
+    parser.add_argument("--projects-n", type=int, default=1000, help="project forms for their peak RSS")
     args = parser.parse_args()
 
     from reportgen.forms.registry import get_kind
@@ -135,6 +140,18 @@ def main() -> None:
         print(f"per department, N={args.n}: docx {docx_ms:.1f} ms, xlsx {xlsx_ms:.1f} ms, "
               f"floor {floor_ms:.1f} ms -> ratio {ratio:.2f} (target <= 4)")
 
+        project = get_kind("project")
+        project_files = synthetic_projects(work / "data" / "2022" / "项目", max(args.n, args.projects_n))
+        projects = [project.rendering(load(project, p)) for p in project_files[: args.n]]
+        p_docx = template_path(ROOT / "templates", project, 2022, "docx")
+        p_xlsx = template_path(ROOT / "templates", project, 2022, "xlsx")
+        render_docx(projects[0], p_docx)
+        render_xlsx(projects[0], p_xlsx)
+        project_docx_ms = mean_ms(lambda r: render_docx(r, p_docx), projects)
+        project_xlsx_ms = mean_ms(lambda r: render_xlsx(r, p_xlsx), projects)
+        print(f"per project form, N={args.n}: docx {project_docx_ms:.1f} ms, xlsx {project_xlsx_ms:.1f} ms "
+              f"(target: no more than a department form, {docx_ms + xlsx_ms:.1f} ms)")
+
         speed_data = year_folder(work / "speed", sources[: args.speedup_n])
         # best of two builds each, for the same reason
         t1 = min(run_build(speed_data, work / "out1", jobs=1)[0] for _ in range(2))
@@ -148,10 +165,19 @@ def main() -> None:
         print(f"build of {args.rss_n} with --jobs 2: {t_rss:.1f} s, peak RSS of the largest "
               f"process {peak_rss_mb:.0f} MB (target <= 200)")
 
+        project_data = year_folder(work / "projects", sources[:1])
+        (project_data / "2022" / "项目").symlink_to(work / "data" / "2022" / "项目")
+        t_projects, project_rss_mb = run_build(project_data, work / "out4", jobs=2)
+        print(f"build of 1 department and {len(project_files)} project forms with --jobs 2: {t_projects:.1f} s, "
+              f"peak RSS {project_rss_mb:.0f} MB (target: bounded, <= 200)")
+
     print(json.dumps({
         "n": args.n, "docx_ms": round(docx_ms, 2), "xlsx_ms": round(xlsx_ms, 2),
         "floor_ms": round(floor_ms, 2), "ratio": round(ratio, 2),
         "peak_rss_mb": round(peak_rss_mb, 1), "jobs_speedup": round(speedup, 2),
+        "project_docx_ms": round(project_docx_ms, 2), "project_xlsx_ms": round(project_xlsx_ms, 2),
+        "projects": len(project_files), "project_build_s": round(t_projects, 1),
+        "project_rss_mb": round(project_rss_mb, 1),
     }))
 
 

@@ -30,3 +30,25 @@ def synthetic_departments(folder: Path, n: int, start: int = 0) -> list[Path]:
     return paths
 
 
+
+
+PROJECTS = DEMO.parent / "项目" / "广州市应急管理局"
+
+
+def synthetic_projects(folder: Path, n: int, departments: int = 1) -> list[Path]:
+    """N valid project files: the bundled examples, renamed, spread over the first
+    `departments` synthetic departments (示例部门0000 …), in data/<year>/项目/<部门>/."""
+    examples = sorted(PROJECTS.glob("*.toml"))
+    texts = [p.read_text(encoding="utf-8") for p in examples]
+    paths = []
+    for i in range(n):
+        department = f"示例部门{i % departments:04d}"
+        text = texts[i % len(texts)]
+        text = re.sub(r'^name = "[^"]*"', f'name = "示例项目{i:05d}"', text, count=1, flags=re.M)
+        text = text.replace('department = "广州市应急管理局"', f'department = "{department}"')
+        target = folder / department
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"示例项目{i:05d}.toml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
