@@ -463,6 +463,7 @@ def test_the_template_is_prepared_once_per_process(tmp_path, monkeypatch):
     import os
 
     import reportgen.render.xlsx as render
+    import reportgen.render.xlsx.preparation as preparation
 
     template = tmp_path / "自评表.xlsx"
     shutil.copy(TEMPLATES / "department" / "自评表.xlsx", template)
@@ -472,7 +473,7 @@ def test_the_template_is_prepared_once_per_process(tmp_path, monkeypatch):
     def no_second_preparation(path):
         raise AssertionError(f"{path} prepared again")
 
-    monkeypatch.setattr(render, "prepare", no_second_preparation)
+    monkeypatch.setattr(preparation, "prepare", no_second_preparation)  # where prepared looks it up
     assert workbook_view(render_demo(template)) == workbook_view(first)
     assert render.prepared(template) is form
     monkeypatch.undo()

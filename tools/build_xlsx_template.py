@@ -5,7 +5,7 @@ Run once by a developer (`python tools/build_xlsx_template.py`). After that, the
 borders, column widths, wording), and this script is only a record of how the first
 version was laid out (layout.md).
 
-How the template works (reportgen/render_xlsx.py fills it):
+How the template works (reportgen/render/xlsx/ fills it):
 
 - A cell holding exactly one tag, e.g. ``{{ budget.total }}``, receives the value itself:
   numbers stay numbers and print with the cell's number format. Any other text with
