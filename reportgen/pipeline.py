@@ -139,7 +139,7 @@ def kind_of_file(path: Path) -> FormKind:
         if kind.data_folder and kind.data_folder in path.resolve().parent.parts:
             return kind
     if path.suffix.lower() == ".xlsx":
-        from reportgen.read.xlsx import sheet_names
+        from reportgen.read.package import sheet_names
 
         names = {"".join(n.split()) for n in sheet_names(path)}
         matching = [k for k in kinds if {s.title for s in k.contract.sheets if getattr(s, "required", True)} <= names]

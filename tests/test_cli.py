@@ -81,7 +81,8 @@ def test_help_has_no_english_tags(tmp_path, command):
     options = result.stdout.split("\n选项", 1)[1]  # below the usage line ([选项] is ours)
     assert not re.search(r"\[[^\]]*\]", options), options  # [x>=1], [required], [default: …]
     assert english_left(options, {"docx", "pdf", "Word", "Excel", "LibreOffice", "data", "output",
-                                  "templates", "docs", "md", "CPU", "TOML"}) == [], options
+                                  "templates", "docs", "md", "CPU", "TOML", "department",
+                                  "project"}) == [], options
 
 
 USAGE_ERRORS = [

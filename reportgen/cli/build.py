@@ -26,8 +26,10 @@ def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-@click.command(cls=Command, help="按年度生成各部门的自评表。读取 data/<年度>/ 中的每个部门文件，"
-                                 "写入 output/<年度>/。")
+@click.command(cls=Command, short_help="按年度生成部门表和项目表，以及年度汇总表。",
+               help="按年度生成各部门的部门整体支出绩效自评表和各项目的项目支出绩效自评表。"
+                    "读取 data/<年度>/ 中的每个部门文件和 data/<年度>/项目/ 中的每个项目文件，"
+                    "写入 output/<年度>/。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
 @click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path), default=Path("data"),
               help="数据文件夹，默认 data。")

@@ -11,7 +11,8 @@ from reportgen.cli.chinese import Command, Option
 from reportgen.errors import InputError
 
 
-@click.command(cls=Command, help="只检查数据、不生成文件：逐个部门表和项目表列出错误和警告"
+@click.command(cls=Command, short_help="只检查数据，不生成文件。",
+               help="只检查数据、不生成文件：逐个部门表和项目表列出错误和警告"
                                  "（包括项目与所属部门之间的核对），每条都说明位置和改法。有错误时退出码为 1。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
 @click.option("--dept", "dept", cls=Option, metavar="部门", default=None,

@@ -17,7 +17,8 @@ def _kind_keys() -> list[str]:
     return list(KIND_KEYS)
 
 
-@click.command(cls=Command, name="new", help="新建一个数据文件，预先填好指标结构，得分、金额和文字留空待填。"
+@click.command(cls=Command, name="new", short_help="新建预填了指标结构的空白数据文件（部门表或项目表）。",
+               help="新建一个数据文件，预先填好指标结构，得分、金额和文字留空待填。"
                                              "部门整体支出绩效自评表：data/<年度>/<部门>.toml（预填标准指标体系）；"
                                              "项目支出绩效自评表（--kind project --name 项目名称）："
                                              "data/<年度>/项目/<部门>/<项目名称>.toml（预填标准的一级、二级指标）。"
@@ -83,7 +84,8 @@ def new(year: int, dept: str, kind_key: str, name: str | None, template: Path | 
     click.echo(f"请填写后运行：reportgen check --year {year} --dept {department}")
 
 
-@click.command(cls=Command, help="在 TOML 和 Excel 输入工作簿之间转换一个数据文件（部门表或项目表，"
+@click.command(cls=Command, short_help="在 TOML 和 Excel 填报表之间转换一个数据文件。",
+               help="在 TOML 和 Excel 输入工作簿之间转换一个数据文件（部门表或项目表，"
                                  "按文件内容识别），内容不变（TOML 中的注释不会带过去）。")
 @click.argument("source", metavar="文件", type=click.Path(path_type=Path))
 @click.option("--to", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default=None,

@@ -9,7 +9,8 @@ import click
 from reportgen.cli.chinese import Command
 
 
-@click.command(cls=Command, help="新建工作文件夹：示例数据 data/2022/、模板 templates/、说明 docs/ 和 output/，"
+@click.command(cls=Command, short_help="新建带示例数据和模板的工作文件夹。",
+               help="新建工作文件夹：示例数据 data/2022/、模板 templates/、说明 docs/ 和 output/，"
                                  "之后在其中运行 reportgen build。已有的文件不会被覆盖。")
 @click.argument("folder", metavar="文件夹", type=click.Path(path_type=Path))
 @click.help_option("-h", "--help", help="显示帮助并退出。")
