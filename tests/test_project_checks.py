@@ -237,3 +237,24 @@ def test_zero_weight_without_score_reports_the_weight(tmp_path):
     errors = _refused(tmp_path, data)
     assert any("「结算及时性」的分值应大于 0" in e.message for e in errors)
     assert not any("缺少得分" in e.message for e in errors)
+
+
+def test_an_overrun_over_many_projects_names_ten_and_counts_the_rest():
+    """Each project of a department over its 项目支出 gets the warning; the list in it stops
+    at ten names, so a department with hundreds of projects does not get hundreds of
+    messages that each list them all (the text would grow with the square of the count)."""
+    from decimal import Decimal
+
+    from reportgen.forms.department.compute import SummaryRow as DepartmentRow
+    from reportgen.forms.project.compute import SummaryRow
+    from reportgen.forms.project.crosscheck import cross_check
+    from reportgen.forms.registry import get_kind
+
+    rows = [SummaryRow(f"项目{i:02d}", "某局", f"项目{i:02d}.toml", Decimal(10), Decimal(9), Decimal("90.00"),
+                       Decimal(95), "优") for i in range(12)]
+    department = DepartmentRow("某局", 1, Decimal(200), Decimal(100), (), Decimal(90), "优", 0)
+    found = cross_check(rows, {get_kind("department"): [department]})
+    assert sorted(found) == list(range(12))
+    message = found[0][0].message
+    assert "12 个项目全年预算数合计 120.00 万元" in message and "项目支出 100.00 万元（多 20.00 万元）" in message
+    assert "项目09.toml（项目09）10.00 万元；……（共 12 个项目）" in message and "项目10" not in message

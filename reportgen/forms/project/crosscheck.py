@@ -28,13 +28,22 @@ def _departments(others: Mapping[Any, Sequence[Any]]) -> dict[str, Any]:
     return found
 
 
+LISTED = 10  # names a message lists at most: a province's year must not give each warning a book
+
+
+def _some(items: Sequence[str], noun: str) -> str:
+    """The first LISTED items joined, then how many in all."""
+    shown = "；".join(items[:LISTED])
+    return shown if len(items) <= LISTED else f"{shown}；……（共 {len(items)} 个{noun}）"
+
+
 def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]]) -> dict[int, list[Finding]]:
     departments = _departments(others)
     out: dict[int, list[Finding]] = {}
     by_department: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         if row.department not in departments:
-            known = (f"本年度生成的部门表：{'、'.join(departments)}" if departments
+            known = (f"本年度生成的部门表：{_some(list(departments), '部门')}" if departments
                      else "本年度没有生成任何部门表")
             out.setdefault(index, []).append(warning(row.source, (
                 f"本年度没有主管部门「{row.department}」的部门整体支出绩效自评表（{known}）。请核对主管部门"
@@ -48,7 +57,7 @@ def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]])
         counted = sum((rows[i].budget for i in indexes), Decimal(0))
         if counted <= limit:
             continue
-        listed = "；".join(f"{rows[i].source}（{rows[i].name}）{amount(rows[i].budget)} 万元" for i in indexes)
+        listed = _some([f"{rows[i].source}（{rows[i].name}）{amount(rows[i].budget)} 万元" for i in indexes], "项目")
         source = getattr(department, "source", "") or "部门数据文件"
         for index in indexes:
             out.setdefault(index, []).append(warning(rows[index].source, (
