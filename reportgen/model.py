@@ -32,6 +32,12 @@ class RawInput:
     findings: list[Finding]  # problems found while reading (e.g. unknown keys)
 
 
+def tables_in(items: Any) -> list[dict[str, Any]]:
+    """The tables of an array of tables, skipping anything else (for scaffolds of data
+    that has not been validated)."""
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
 def key_name(path: KeyPath) -> str:
     """('indicators', 3, 'score') -> 'indicators[4].score' (1-based for people)."""
     out = ""

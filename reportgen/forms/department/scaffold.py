@@ -14,10 +14,7 @@ from typing import Any
 from reportgen.forms.department import contract as schema
 from reportgen.forms.department.rules import rule_key
 from reportgen.forms.department.standard import standard_indicators
-
-
-def _dicts(items: Any) -> list[dict[str, Any]]:
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+from reportgen.model import tables_in
 
 
 def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -26,8 +23,8 @@ def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> di
     template = template or {}
     department = template.get("department") if isinstance(template.get("department"), dict) else {}
     units = department.get("units", "")
-    goals = _dicts(template.get("goals")) or [{}]
-    indicators = _dicts(template.get("indicators")) or standard_indicators()
+    goals = tables_in(template.get("goals")) or [{}]
+    indicators = tables_in(template.get("indicators")) or standard_indicators()
     rows = []
     for source in indicators:
         row: dict[str, Any] = {key: source[key] for key in ("level1", "level2", "name", "weight")
@@ -48,7 +45,7 @@ def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> di
         "goals": [{"target": "", "completion": [""]} for _ in goals],
         "indicators": rows,
     }
-    targets = _dicts(template.get("targets"))
+    targets = tables_in(template.get("targets"))
     if targets:
         data["targets"] = [
             {"name": t.get("name", ""), "target": "", "actual": "",

@@ -11,12 +11,9 @@ from typing import Any
 
 from reportgen.forms.project.contract import DEFAULT_MONEY_UNIT
 from reportgen.forms.project.standard import standard_indicators
+from reportgen.model import tables_in
 
 KEPT = ("level1", "level2", "name", "target", "weight")  # what a template file passes on
-
-
-def _dicts(items: Any) -> list[dict[str, Any]]:
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -25,7 +22,7 @@ def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> di
     template = template or {}
     project = template.get("project") if isinstance(template.get("project"), dict) else {}
     rows = []
-    for source in _dicts(template.get("indicators")):
+    for source in tables_in(template.get("indicators")):
         row = {key: source.get(key, "") for key in KEPT}
         row.update(actual="", score="", reason="")
         rows.append({key: row[key] for key in ("level1", "level2", "name", "target", "actual", "weight",
