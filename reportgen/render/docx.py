@@ -42,6 +42,18 @@ def qn(tag: str) -> str:
     return f"{{{_W}}}{tag[2:]}"
 
 
+_TC, _TCPR, _GRID_SPAN, _VMERGE, _VAL = (qn(f"w:{t}") for t in ("tc", "tcPr", "gridSpan", "vMerge", "val"))
+_P, _PPR, _JC, _R, _RPR, _BR, _TYPE = (qn(f"w:{t}") for t in ("p", "pPr", "jc", "r", "rPr", "br", "type"))
+
+
+def _child(element, tag: str):
+    """element.find(tag) (its first child with that tag), without ElementPath: the first
+    child is tried first (w:tcPr is a cell's first child), then libxml2's filter."""
+    if len(element) and element[0].tag == tag:
+        return element[0]
+    return next(element.iterchildren(tag), None)
+
+
 def _new(tag: str):
     """A new w: element, declared as python-docx's OxmlElement does."""
     return etree.Element(qn(tag), nsmap={"w": _W})
@@ -87,10 +99,11 @@ def body_tables(document) -> list[Table]:
 def _grid_columns_of(tr) -> list[tuple[int, Any]]:
     """(grid column, w:tc) for each cell of a table row, honouring gridSpan."""
     out, column = [], 0
-    for tc in tr.iterchildren(qn("w:tc")):
+    for tc in tr.iterchildren(_TC):
         out.append((column, tc))
-        span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        column += 1 if span is None else int(span.get(qn("w:val")))
+        tcpr = _child(tc, _TCPR)
+        span = _child(tcpr, _GRID_SPAN) if tcpr is not None else None
+        column += 1 if span is None else int(span.get(_VAL))
     return out
 
 
@@ -117,11 +130,11 @@ def find_row_loop(template_docx) -> RowLoop | None:
 
 def _clear(tc) -> None:
     """Empty a cell that is about to continue the merged cell above it."""
-    paragraphs = tc.findall(qn("w:p"))
+    paragraphs = list(tc.iterchildren(_P))
     for paragraph in paragraphs[1:]:
         tc.remove(paragraph)
     for child in list(paragraphs[0]):
-        if child.tag != qn("w:pPr"):
+        if child.tag != _PPR:
             paragraphs[0].remove(child)
 
 
@@ -136,16 +149,20 @@ def _set_vmerge(tc, value: str) -> None:
     does: w:tcPr first in the cell, any old w:vMerge replaced by one placed before the
     first of the properties that follow it, w:val left out when it is "continue" (the
     default)."""
-    tcpr = tc.find(qn("w:tcPr"))
+    tcpr = _child(tc, _TCPR)
     if tcpr is None:
         tcpr = _new("w:tcPr")
         tc.insert(0, tcpr)
-    for old in tcpr.findall(qn("w:vMerge")):
-        tcpr.remove(old)
+    first: dict[str, Any] = {}
+    for child in list(tcpr):
+        if child.tag == _VMERGE:
+            tcpr.remove(child)
+        else:
+            first.setdefault(child.tag, child)
     vmerge = _new("w:vMerge")
     if value != "continue":
-        vmerge.set(qn("w:val"), value)
-    successor = next((found for tag in _AFTER_VMERGE if (found := tcpr.find(tag)) is not None), None)
+        vmerge.set(_VAL, value)
+    successor = next((first[tag] for tag in _AFTER_VMERGE if tag in first), None)
     if successor is not None:
         successor.addprevious(vmerge)
     else:
@@ -179,28 +196,33 @@ _JUSTIFIED = {"both", "distribute", "thaiDistribute", "highKashida", "mediumKash
 
 
 def _is_line_break(element) -> bool:
-    return element.tag == qn("w:br") and element.get(qn("w:type"), "textWrapping") == "textWrapping"
+    return element.tag == _BR and element.get(_TYPE, "textWrapping") == "textWrapping"
+
+
+# The paragraphs split_justified_breaks may change (it checks each exactly): found by
+# libxml2 instead of looking at every paragraph of the document in Python.
+_MAYBE_JUSTIFIED_WITH_BREAK = etree.XPath("//w:p[w:pPr/w:jc][.//w:br]", namespaces={"w": _W})
 
 
 def split_justified_breaks(root) -> None:
     """Make each manual line break (a line of text with a newline) in a justified paragraph
     a paragraph break: Word stretches the line before a break across the whole width
     (同　签　订 …). The new paragraphs keep the paragraph's and the runs' properties."""
-    for paragraph in list(root.iter(qn("w:p"))):
-        ppr = paragraph.find(qn("w:pPr"))
-        jc = ppr.find(qn("w:jc")) if ppr is not None else None
-        if jc is None or jc.get(qn("w:val")) not in _JUSTIFIED:
+    for paragraph in _MAYBE_JUSTIFIED_WITH_BREAK(root):
+        ppr = paragraph.find(_PPR)
+        jc = ppr.find(_JC) if ppr is not None else None
+        if jc is None or jc.get(_VAL) not in _JUSTIFIED:
             continue
-        if not any(_is_line_break(br) for br in paragraph.iter(qn("w:br"))):
+        if not any(_is_line_break(br) for br in paragraph.iter(_BR)):
             continue
         pieces = [[]]
         for child in paragraph:
             if child is ppr:
                 continue
-            if child.tag != qn("w:r") or not any(_is_line_break(c) for c in child):
+            if child.tag != _R or not any(_is_line_break(c) for c in child):
                 pieces[-1].append(child)
                 continue
-            rpr = child.find(qn("w:rPr"))
+            rpr = child.find(_RPR)
             run = None
             for item in child:
                 if item is rpr:
@@ -210,7 +232,7 @@ def split_justified_breaks(root) -> None:
                     run = None
                     continue
                 if run is None:
-                    run = etree.Element(qn("w:r"))
+                    run = etree.Element(_R)
                     if rpr is not None:
                         run.append(copy.deepcopy(rpr))
                     pieces[-1].append(run)
@@ -218,7 +240,7 @@ def split_justified_breaks(root) -> None:
         parent, index = paragraph.getparent(), paragraph.getparent().index(paragraph)
         parent.remove(paragraph)
         for offset, children in enumerate(pieces):
-            new = etree.Element(qn("w:p"))
+            new = etree.Element(_P)
             if ppr is not None:
                 new.append(copy.deepcopy(ppr))
             new.extend(children)
