@@ -96,15 +96,28 @@ def body_tables(document) -> list[Table]:
     return [Table(tbl, document) for tbl in document.element.body.iterchildren(qn("w:tbl"))]
 
 
-def _grid_columns_of(tr) -> list[tuple[int, Any]]:
-    """(grid column, w:tc) for each cell of a table row, honouring gridSpan."""
+def _grid_columns_of(tr, spans: dict | None = None) -> list[tuple[int, Any]]:
+    """(grid column, w:tc) for each cell of a table row, honouring gridSpan; spans: the
+    cells' gridSpan values when known (_grid_spans), else they are looked up."""
     out, column = [], 0
     for tc in tr.iterchildren(_TC):
         out.append((column, tc))
+        if spans is not None:
+            column += spans.get(tc, 1)
+            continue
         tcpr = _child(tc, _TCPR)
         span = _child(tcpr, _GRID_SPAN) if tcpr is not None else None
         column += 1 if span is None else int(span.get(_VAL))
     return out
+
+
+_SPANS = etree.XPath("w:tr/w:tc/w:tcPr[1]/w:gridSpan[1]", namespaces={"w": _W})
+
+
+def _grid_spans(tbl) -> dict:
+    """w:tc -> its gridSpan (of its first w:tcPr, as python-docx reads it), for the cells
+    of a table's rows that have one: found by libxml2 in one pass (most cells have none)."""
+    return {span.getparent().getparent(): int(span.get(_VAL)) for span in _SPANS(tbl)}
 
 
 def _text(element) -> str:
@@ -139,9 +152,9 @@ def _clear(tc) -> None:
 
 
 # The children of w:tcPr that come after w:vMerge, in schema order.
-_AFTER_VMERGE = tuple(qn(f"w:{tag}") for tag in (
+_AFTER_VMERGE = {qn(f"w:{tag}"): rank for rank, tag in enumerate((
     "tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark headers cellIns "
-    "cellDel cellMerge tcPrChange").split())
+    "cellDel cellMerge tcPrChange").split())}
 
 
 def _set_vmerge(tc, value: str) -> None:
@@ -153,16 +166,16 @@ def _set_vmerge(tc, value: str) -> None:
     if tcpr is None:
         tcpr = _new("w:tcPr")
         tc.insert(0, tcpr)
-    first: dict[str, Any] = {}
+    successor, rank = None, len(_AFTER_VMERGE)
     for child in list(tcpr):
-        if child.tag == _VMERGE:
+        tag = child.tag
+        if tag == _VMERGE:
             tcpr.remove(child)
-        else:
-            first.setdefault(child.tag, child)
+        elif _AFTER_VMERGE.get(tag, rank) < rank:  # the first of the earliest tag
+            successor, rank = child, _AFTER_VMERGE[tag]
     vmerge = _new("w:vMerge")
     if value != "continue":
         vmerge.set(_VAL, value)
-    successor = next((first[tag] for tag in _AFTER_VMERGE if tag in first), None)
     if successor is not None:
         successor.addprevious(vmerge)
     else:
@@ -173,11 +186,12 @@ def merge_indicator_cells(tbl, loop: RowLoop, rendering: Rendering) -> None:
     """Mark the cells of each span as one vertically merged cell (w:vMerge): the first
     keeps its text, the others are emptied and continue it."""
     rows = tbl.findall(qn("w:tr"))
+    spans = _grid_spans(tbl)
     cells_by_row: dict[int, dict[int, Any]] = {}
 
     def cell(row: int, column: int):
         if row not in cells_by_row:
-            cells_by_row[row] = dict(_grid_columns_of(rows[row]))
+            cells_by_row[row] = dict(_grid_columns_of(rows[row], spans))
         return cells_by_row[row][column]
 
     for field, column in loop.columns.items():
