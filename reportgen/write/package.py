@@ -106,6 +106,9 @@ class StaticPackage:
             (name, None if payload is None else self._compress(name, payload))
             for name, payload in ordered]
         self.rendered = frozenset(name for name, entry in self.order if entry is None)
+        # The last payload of each rendered part and its entry: a part that comes out the
+        # same for many forms (an .xlsx's styles, a header) is not compressed again.
+        self._last: dict[str, tuple[bytes, _Entry]] = {}
 
     def _compress(self, name: str, payload: bytes) -> _Entry:
         if name == CORE_PART:
@@ -122,7 +125,13 @@ class StaticPackage:
         offset = 0
         for name, entry in self.order:
             if entry is None:
-                entry = self._compress(name, rendered[name])
+                payload = rendered[name]
+                last = self._last.get(name)
+                if last is not None and last[0] == payload:
+                    entry = last[1]
+                else:
+                    entry = self._compress(name, payload)
+                    self._last[name] = (payload, entry)
             chunks.append(entry.local)
             directory += (entry.central_head, offset.to_bytes(4, "little"), entry.name)
             offset += len(entry.local)
