@@ -303,9 +303,13 @@ def prepared(template: Path) -> PreparedTemplate:
 
 
 def _render_part(compiled: jinja2.Template, context: dict[str, Any]) -> str:
-    xml = compiled.render(context)
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    """A part rendered, without the line breaks _patch put before its paragraphs, and with
+    docxtpl's escaped braces ({_{ …) restored. (str.replace, not re.sub: a third of the
+    time of the rendering; the escapes are looked for before they are replaced.)"""
+    xml = compiled.render(context).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    if "{_" in xml or "_}" in xml:
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return xml
 
 
 def render_docx(rendering: Rendering, template: Path, when: datetime = EPOCH) -> bytes:
