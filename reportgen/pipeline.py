@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -204,9 +205,11 @@ def _renderer(fmt: str):
     raise ValueError(fmt)
 
 
-def render(rendering: Rendering, fmt: str, template: Path) -> bytes:
+def render(rendering: Rendering, fmt: str, template: Path, when: datetime) -> bytes:
+    """A form's file, stamped with when (build_timestamp): its final, reproducible bytes."""
     module = _renderer(fmt)
-    return module.render_docx(rendering, template) if fmt == "docx" else module.render_xlsx(rendering, template)
+    return (module.render_docx(rendering, template, when) if fmt == "docx"
+            else module.render_xlsx(rendering, template, when))
 
 
 def build_file(
@@ -215,7 +218,7 @@ def build_file(
 ) -> BuildResult:
     """Build one form's outputs; user errors become findings, never exceptions."""
     from reportgen.tags.check import preflight, render_failure
-    from reportgen.write.files import build_timestamp, inside, reproducible_package, write_all_atomic
+    from reportgen.write.files import build_timestamp, inside, write_all_atomic
 
     result = BuildResult(source=source, kind=kind.key)
     try:
@@ -233,6 +236,7 @@ def build_file(
     # A PDF is converted from the .docx (render.pdf.write_pdfs, once per run for all
     # forms); the .docx is rendered for it even when not asked for itself.
     needed = [f for f in formats if f != "pdf"] + (["docx"] if "pdf" in formats and "docx" not in formats else [])
+    stamp = build_timestamp(year)
     rendered = {}
     for fmt in needed:
         try:
@@ -241,7 +245,7 @@ def build_file(
             if problems:
                 result.findings.extend(problems)
                 continue
-            rendered[fmt] = render(rendering, fmt, template)
+            rendered[fmt] = render(rendering, fmt, template, stamp)
         except Exception as exc:  # a template an admin broke: a finding naming the tag
             found = render_failure(exc, candidates(templates_dir, kind, year, kind.template_names[fmt]), known)
             if found is None:
@@ -249,7 +253,6 @@ def build_file(
             result.findings.extend(found)
     if not result.ok:
         return result
-    stamp = build_timestamp(year)
     folder = out_dir / str(year)
     writes: list[tuple[Path, bytes]] = []
     scratch = None
@@ -259,7 +262,7 @@ def build_file(
             target.parent.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=target.parent))
             target = scratch / target.name
-        writes.append((target, reproducible_package(data, stamp)))
+        writes.append((target, data))
     try:
         write_all_atomic(writes)  # all of a form's files, or none
     except BaseException as exc:  # e.g. a file is open in Excel/WPS on Windows; Ctrl-C

@@ -75,32 +75,17 @@ def build_timestamp(year: int) -> datetime:
     return datetime(year, 12, 31)
 
 
-_CORE_DATES = re.compile(
-    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-
-
 def reproducible_package(data: bytes, when: datetime) -> bytes:
     """Rewrite an OOXML zip (.docx/.xlsx) so the same content gives the same bytes:
     entries in a fixed order ([Content_Types].xml first, then as written), one fixed
-    timestamp on every entry, and the core properties' created/modified set to it."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute,
-                 when.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    names.sort(key=lambda n: n != "[Content_Types].xml")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in names:
-            payload = source.read(name)
-            if name == "docProps/core.xml":
-                payload = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", payload)
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            info.create_system = 0
-            target.writestr(info, payload)
-    return out.getvalue()
+    timestamp on every entry, and the core properties' created/modified set to it.
+    (Forms are written so directly, write.package; this is for packages made otherwise,
+    like the 汇总表 saved by openpyxl.)"""
+    from reportgen.write.package import StaticPackage
+
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = [(name, source.read(name)) for name in source.namelist()]
+    return StaticPackage(parts, when).assemble({})
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')

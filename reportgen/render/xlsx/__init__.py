@@ -50,6 +50,7 @@ Names with a leading underscore are private to this package, shared between its 
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from reportgen.errors import TemplateError
@@ -61,13 +62,15 @@ from reportgen.render.xlsx.preparation import prepared
 from reportgen.render.xlsx.template import _cell_value, _store, has_tags, header_footer_text
 from reportgen.render.xlsx.writer import _write
 from reportgen.rendering import Rendering
+from reportgen.write.package import EPOCH
 
 __all__ = ["CELL_MARGIN_UNITS", "TemplateError", "count_lines", "has_tags", "header_footer_texts", "prepared",
            "render_xlsx", "split_text", "text_height", "text_units"]
 
 
-def render_xlsx(rendering: Rendering, template: Path) -> bytes:
-    """The form as the bytes of an .xlsx package."""
+def render_xlsx(rendering: Rendering, template: Path, when: datetime = EPOCH) -> bytes:
+    """The form as the bytes of an .xlsx package, stamped with when (entry times and the
+    core properties' dates; write.files.build_timestamp)."""
     form = prepared(template)
     context = rendering.context
     out = _expand(form.rows, context)
@@ -92,4 +95,4 @@ def render_xlsx(rendering: Rendering, template: Path) -> bytes:
     others = [([(cell, _store(_cell_value(cell.source, context, cell.where))) for cell in other.cells],
                {name: header_footer_text(source, context, where) for name, (where, source) in other.texts.items()})
               for other in form.others]
-    return _write(form, out, merges, heights, titles, breaks, texts, others)
+    return _write(form, out, merges, heights, titles, breaks, texts, others, when)

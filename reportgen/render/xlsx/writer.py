@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 from typing import Any
 
 from reportgen.render.xlsx.package import _column_letter, _escape, _fill, _number
 from reportgen.render.xlsx.preparation import OtherCell, PreparedTemplate
 from reportgen.render.xlsx.template import _NOT_XML, OutRow
+from reportgen.write.package import static_package
 
 _FORMULA_START = ("=", "+", "-", "@")
 
 
 def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[float],
            titles: tuple[int, int] | None, breaks: list[int], texts: dict[str, str],
-           others: list[tuple[list[tuple[OtherCell, Any]], dict[str, str]]]) -> bytes:
+           others: list[tuple[list[tuple[OtherCell, Any]], dict[str, str]]], when: datetime) -> bytes:
     """The package: the template's parts, with the sheet's rows, merges and page breaks,
     the workbook's print ranges and (when some text starts like a formula) styles; texts:
-    the sheet's header/footer slots; others: the values of form.others' cells."""
+    the sheet's header/footer slots; others: the values of form.others' cells; stamped
+    with when."""
     # (row, column) -> (style, value): every row's template cells, then each merged range
     # filled with its top-left cell's style (as Excel stores a merged cell with borders).
     # A style -1 - xf stands for xf with quotePrefix (the text stays text when edited).
@@ -124,12 +127,17 @@ def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[floa
 
     if form.styles_part and form.styles_part not in parts:
         parts[form.styles_part] = form.styles_xml
-    # The parts copied as they are were compressed once, by prepare; the form's are added.
-    buffer = io.BytesIO(form.static_zip)
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-        for name in form.rendered_parts:
-            archive.writestr(name, parts[name])
-    return buffer.getvalue()
+    # The parts copied as they are are compressed once per template and stamp.
+    package = static_package(form, when, lambda: _package_parts(form))
+    return package.assemble({name: parts[name] for name in form.rendered_parts})
+
+
+def _package_parts(form: PreparedTemplate) -> list[tuple[str, bytes | None]]:
+    """The package's parts in order: those copied as they are (form.static_zip), then the
+    rendered ones (None: written per form)."""
+    with zipfile.ZipFile(io.BytesIO(form.static_zip)) as archive:
+        static = [(name, archive.read(name)) for name in archive.namelist()]
+    return static + [(name, None) for name in form.rendered_parts]
 
 
 def _cell_xml(p: str, ref: str, xf: int, value: Any) -> str:
