@@ -253,7 +253,7 @@ def build_year(
             except BuildInterrupted as exc:
                 finished.extend(exc.results)
                 raise KeyboardInterrupt from None
-        finished = convert_pdfs(finished, on_pdf)
+        finished = convert_pdfs(finished, on_pdf, jobs)
     except KeyboardInterrupt:
         outcome.interrupted = True
         finished = [r for r in finished if not r.ok or r.pdf_job is None] + \
