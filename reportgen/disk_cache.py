@@ -32,6 +32,7 @@ ENV_VAR = "REPORTGEN_CACHE_DIR"
 _LIBRARIES = {"jinja2": "jinja2", "markupsafe": "markupsafe", "docxtpl": "docxtpl", "docx": "python_docx",
               "openpyxl": "openpyxl", "lxml": "lxml"}
 _FORMAT = b"1"  # bump when the layout of the entries changes
+KEEP = 64  # entries kept: a year's templates are a handful
 
 
 def cache_dir() -> Path | None:
@@ -136,6 +137,19 @@ def cached(kind: str, source: Path, make: Callable[[], T], extra: bytes = b"") -
         except BaseException:
             os.unlink(temporary)
             raise
+        _prune(folder)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is skipped
         pass
     return value
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently written entries beyond `keep` (an edited template or an
+    upgrade leaves its old entries behind); a new entry is rare, so this is too."""
+    entries = sorted((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
+                     if entry.name.endswith(".pickle"))
+    for _, path in entries[:-KEEP]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

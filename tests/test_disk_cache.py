@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 from reportgen import disk_cache
 from tests.conftest import DEMO_TOML, TEMPLATES, make_year, rendering_of
@@ -116,3 +117,15 @@ def test_a_warm_one_department_build_loads_neither_openpyxl_nor_docxtpl(tmp_path
     assert all(r.returncode == 0 for r in runs), runs[-1].stderr
     assert runs[0].stdout.strip() == "['docxtpl', 'openpyxl']"  # cold: prepared
     assert runs[1].stdout.strip() == "[]"  # warm: loaded from the cache
+
+
+def test_old_entries_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv(disk_cache.ENV_VAR, str(tmp_path / "cache"))
+    monkeypatch.setattr(disk_cache, "KEEP", 3)
+    source = tmp_path / "t.docx"
+    for n in range(5):
+        source.write_bytes(b"version %d" % n)
+        disk_cache.cached("k", source, lambda n=n: n)
+        time.sleep(0.01)  # distinct file times
+    assert len(list((tmp_path / "cache").iterdir())) == 3
+    assert disk_cache.cached("k", source, lambda: "made again") == 4  # the newest is kept
