@@ -160,6 +160,16 @@ def test_write_pdfs_shares_the_files_among_workers_and_fails_only_the_forms_not_
     assert not leftovers, leftovers
 
 
+def test_a_worker_share_is_split_into_runs_of_bounded_size(monkeypatch):
+    import reportgen.render.pdf as render_pdf
+
+    monkeypatch.setattr(render_pdf, "RUN_FILES", 3)
+    jobs = [render_pdf.PdfJob(target=Path(f"out/{i}.pdf"), docx=Path(f"s/{i}.docx")) for i in range(10)]
+    runs = render_pdf.shares(jobs, 2)
+    assert [[len(run) for run in share] for share in runs] == [[3, 2], [3, 2]]
+    assert sorted(j.docx.stem for share in runs for run in share for j in run) == sorted(str(i) for i in range(10))
+
+
 def test_unknown_format_lists_pdf(demo_workspace):
     result = run_reportgen("build", "--year", "2022", "--format", "docx,odt", cwd=demo_workspace)
     assert result.returncode == 2
