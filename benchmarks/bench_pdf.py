@@ -11,13 +11,17 @@ with 2 workers take at most 0.7x the time with 1.
 
 LibreOffice costs a start (~1.2 s: profile, fonts) plus ~0.4 s per file; each worker
 starts one LibreOffice for its share of the files, so J workers pay J starts at once.
-On a machine shared with other work the figures move by some tenths of a second.
+On a machine shared with other work the figures move: with the cores busy, two
+LibreOffice cannot run at once. The LibreOffice CPU time and the load average are
+printed so a reader can tell.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -45,17 +49,20 @@ def build_docx(folder: Path, n: int) -> list[Path]:
     return paths
 
 
-def convert(docx: list[Path], out: Path, workers: int) -> float:
+def convert(docx: list[Path], out: Path, workers: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the LibreOffice processes)."""
     from reportgen.render.pdf import PdfJob, write_pdfs
 
     shutil.rmtree(out, ignore_errors=True)
     jobs = [PdfJob(target=out / (p.stem + ".pdf"), docx=p) for p in docx]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     failed = write_pdfs(jobs, workers=workers)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert not failed, failed
     assert all(j.target.stat().st_size > 0 for j in jobs)
-    return seconds
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> None:
@@ -73,17 +80,19 @@ def main() -> None:
         docx = build_docx(folder, args.n)
         figures = {}
         for workers in args.jobs:
-            best = min(convert(docx, folder / "pdf", workers) for _ in range(args.rounds))
-            figures[workers] = best
-        first = figures[args.jobs[0]]
+            figures[workers] = min(convert(docx, folder / "pdf", workers) for _ in range(args.rounds))
+        first = figures[args.jobs[0]][0]
         report = []
-        for workers, seconds in figures.items():
+        for workers, (seconds, cpu) in figures.items():
             rate = args.n / seconds
-            line = {"workers": workers, "seconds": round(seconds, 2), "pdf_per_s": round(rate, 2),
-                    "pdf_per_s_per_worker": round(rate / workers, 2), "ratio": round(seconds / first, 2)}
+            line = {"workers": workers, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+                    "pdf_per_s": round(rate, 2), "pdf_per_s_per_worker": round(rate / workers, 2),
+                    "ratio": round(seconds / first, 2)}
             report.append(line)
-            print(f"{args.n} PDFs, {workers} worker(s): {seconds:.2f} s, {rate:.2f} PDF/s "
-                  f"({rate / workers:.2f} per worker), {seconds / first:.2f}x the time with {args.jobs[0]}")
+            print(f"{args.n} PDFs, {workers} worker(s): {seconds:.2f} s (LibreOffice CPU {cpu:.2f} s), "
+                  f"{rate:.2f} PDF/s ({rate / workers:.2f} per worker), {seconds / first:.2f}x the time with "
+                  f"{args.jobs[0]}")
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         print(json.dumps({"n": args.n, "rounds": args.rounds, "results": report}))
 
 
