@@ -63,25 +63,28 @@ def _remove_outputs(result: BuildResult) -> None:
     result.summary = None
 
 
-def convert_pdfs(results: list[BuildResult], on_pdf: Callable[[int], None] | None) -> list[BuildResult]:
-    """One LibreOffice run converts every built form's .docx; a form whose PDF fails is
-    not built (all or none) and says why."""
+def convert_pdfs(results: list[BuildResult], on_pdf: Callable[[int], None] | None,
+                 jobs: int = 1) -> list[BuildResult]:
+    """Every built form's .docx converted by `jobs` LibreOffice processes at a time
+    (render.pdf.write_pdfs); a form whose PDF fails is not built (all or none) and says
+    why. On Ctrl-C the forms whose PDF is in place have it in their outputs."""
     todo = [r for r in results if r.ok and r.pdf_job is not None]
     if not todo:
         return results
-    from reportgen.render.pdf import ConversionFailed, OfficeMissing, write_pdfs
+    from reportgen.render.pdf import OfficeMissing, write_pdfs
 
     if on_pdf:
         on_pdf(len(todo))
+    by_job = {r.pdf_job: r for r in todo}
     try:
-        write_pdfs([r.pdf_job for r in todo])
-    except (OfficeMissing, ConversionFailed) as exc:
-        for result in todo:
-            _remove_outputs(result)
-            result.findings.append(error(result.pdf_job.target.name, f"未能生成 PDF：{exc}"))
-        return results
-    for result in todo:
-        result.outputs.append(result.pdf_job.target)
+        failed = write_pdfs(list(by_job), workers=jobs,
+                            on_written=lambda job: by_job[job].outputs.append(job.target))
+    except OfficeMissing as exc:
+        failed = dict.fromkeys(by_job, str(exc))
+    for job, reason in failed.items():
+        result = by_job[job]
+        _remove_outputs(result)
+        result.findings.append(error(job.target.name, f"未能生成 PDF：{reason}"))
     return results
 
 

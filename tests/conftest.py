@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +17,13 @@ DEMO_TOML = ROOT / "data" / "2022" / "广州市应急管理局.toml"
 SAMPLE_TOML = FIXTURES / "2022" / "广州市示例局.toml"
 REFERENCE_TEXT = FIXTURES / "reference_2022.txt"
 TEMPLATES = ROOT / "templates"
+
+@pytest.fixture(autouse=True, scope="session")
+def _template_cache(tmp_path_factory):
+    """The prepared-template cache (reportgen.disk_cache) of the test run: its own folder,
+    never the user's; subprocesses inherit it."""
+    os.environ["REPORTGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("reportgen-cache"))
+
 
 HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 needs_office = pytest.mark.skipif(

@@ -87,13 +87,14 @@ def test_ctrl_c_stops_a_year_build_promptly_and_says_what_was_written(tmp_path):
 
 
 @needs_office
-def test_ctrl_c_during_the_pdf_conversion_leaves_no_libreoffice_files(tmp_path):
+def test_ctrl_c_during_the_parallel_pdf_conversion_leaves_no_libreoffice_files(tmp_path):
     departments = 8
     synthetic_departments(tmp_path / "data" / "2022", departments)
     out = tmp_path / "output" / "2022"
     process = start_build(tmp_path, "--format", "docx,xlsx,pdf")
-    wait_for(lambda: any(p.name.startswith("reportgen-soffice-") for p in (tmp_path / "tmp").iterdir()))
-    time.sleep(0.5)  # LibreOffice is starting or converting
+    # --jobs 2: two LibreOffice at once, each with its own profile folder
+    wait_for(lambda: len([p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("reportgen-soffice-")]) == 2)
+    time.sleep(0.5)  # both LibreOffice are starting or converting
     seconds, stdout, stderr = interrupt(process)
     print(f"exited {seconds:.2f} s after Ctrl-C; {stderr[-300:]}")
     assert process.returncode == 130, stderr

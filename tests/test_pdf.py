@@ -61,7 +61,7 @@ def test_build_pdf_reproduces_the_form_with_embedded_fonts(demo_workspace, tmp_p
 
 
 @needs_office
-def test_docx_xlsx_pdf_of_a_batch_in_one_libreoffice_run(tmp_path, monkeypatch):
+def test_docx_xlsx_pdf_of_a_batch_one_libreoffice_run_per_worker(tmp_path, monkeypatch):
     import reportgen.render.pdf as render_pdf
 
     calls = []
@@ -74,9 +74,9 @@ def test_docx_xlsx_pdf_of_a_batch_in_one_libreoffice_run(tmp_path, monkeypatch):
     monkeypatch.setattr(render_pdf, "convert_to_pdf", counting)
     workspace = make_year(tmp_path, DEMO_TOML, SAMPLE_TOML)
     monkeypatch.chdir(workspace)
-    result = run_cli("build", "--year", "2022", "--format", "docx,xlsx,pdf")
+    result = run_cli("build", "--year", "2022", "--format", "docx,xlsx,pdf", "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert len(calls) == 1 and len(calls[0]) == 2, calls
+    assert sorted(len(c) for c in calls) == [1, 1], calls  # two LibreOffice at once, a form each
     folder = workspace / "output" / "2022"
     names = sorted(p.name for p in folder.iterdir() if "汇总表" not in p.name and p.suffix != ".txt")
     assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf", "xlsx"] * 2
@@ -111,6 +111,63 @@ def test_write_pdfs_without_libreoffice_raises_the_chinese_message(tmp_path, mon
         render_pdf.write_pdfs([job])
     assert not (tmp_path / "x.pdf").exists()
     assert not scratch.exists()  # the .docx rendered only for the PDF is not left behind
+
+
+def _fake_office(monkeypatch, fails=()):
+    """convert_to_pdf replaced by one that writes a small PDF per source (none for the
+    names in `fails`) and records each run's file names and thread."""
+    import threading
+
+    import reportgen.render.pdf as render_pdf
+
+    runs = []
+
+    def fake(sources, out_dir, timeout=600):
+        runs.append(([Path(s).name for s in sources], threading.current_thread().name))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for source in sources:
+            if Path(source).name not in fails:
+                (out_dir / (Path(source).stem + ".pdf")).write_bytes(b"%PDF-1.7 " + Path(source).read_bytes())
+        return [out_dir / (Path(s).stem + ".pdf") for s in sources]
+
+    monkeypatch.setattr(render_pdf, "convert_to_pdf", fake)
+    monkeypatch.setattr(render_pdf, "find_soffice", lambda: "/usr/bin/soffice")
+    return runs
+
+
+def test_write_pdfs_shares_the_files_among_workers_and_fails_only_the_forms_not_converted(tmp_path, monkeypatch):
+    import reportgen.render.pdf as render_pdf
+
+    runs = _fake_office(monkeypatch, fails={"c.docx"})
+    jobs = []
+    for folder, name in [("", "a"), ("", "b"), ("", "c"), ("项目/甲", "d"), ("项目/乙", "d")]:
+        scratch = tmp_path / "out" / folder / f".pdf-{name}"
+        scratch.mkdir(parents=True)
+        (scratch / f"{name}.docx").write_bytes(f"{folder}/{name}".encode())
+        jobs.append(render_pdf.PdfJob(target=tmp_path / "out" / folder / f"{name}.pdf",
+                                      docx=scratch / f"{name}.docx", scratch=scratch))
+    written = []
+    failed = render_pdf.write_pdfs(jobs, workers=2, on_written=written.append)
+    assert set(failed) == {jobs[2]} and "没有生成 c.pdf" in failed[jobs[2]]
+    assert sorted(j.target.name for j in written) == ["a.pdf", "b.pdf", "d.pdf", "d.pdf"]
+    assert (tmp_path / "out" / "项目" / "甲" / "d.pdf").read_bytes() == "%PDF-1.7 项目/甲/d".encode()
+    assert (tmp_path / "out" / "项目" / "乙" / "d.pdf").read_bytes() == "%PDF-1.7 项目/乙/d".encode()
+    # two workers (threads), each one LibreOffice run for its share, but the two d.docx
+    # (one name, two folders) never in one run: LibreOffice writes d.pdf into one folder
+    assert len({thread for _, thread in runs}) == 2
+    assert sorted(sorted(names) for names, _ in runs) == [["a.docx", "c.docx", "d.docx"], ["b.docx", "d.docx"]]
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.name.startswith(".")]
+    assert not leftovers, leftovers
+
+
+def test_a_worker_share_is_split_into_runs_of_bounded_size(monkeypatch):
+    import reportgen.render.pdf as render_pdf
+
+    monkeypatch.setattr(render_pdf, "RUN_FILES", 3)
+    jobs = [render_pdf.PdfJob(target=Path(f"out/{i}.pdf"), docx=Path(f"s/{i}.docx")) for i in range(10)]
+    runs = render_pdf.shares(jobs, 2)
+    assert [[len(run) for run in share] for share in runs] == [[3, 2], [3, 2]]
+    assert sorted(j.docx.stem for share in runs for run in share for j in run) == sorted(str(i) for i in range(10))
 
 
 def test_unknown_format_lists_pdf(demo_workspace):

@@ -43,7 +43,7 @@ def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
 @click.option("--dept", "departments", cls=Option, metavar="部门", multiple=True,
               help="只生成这个部门（文件名或部门名称），可重复使用；默认生成该年度全部部门。")
 @click.option("--jobs", "-j", cls=Option, metavar="进程数", type=click.IntRange(min=1), default=None,
-              help="同时生成的进程数，默认等于本机 CPU 核数。")
+              help="同时生成的进程数，也是同时转换 pdf 的 LibreOffice 数，默认等于本机 CPU 核数。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def build(year: int, data_dir: Path, templates_dir: Path, out_dir: Path, formats: tuple[str, ...],
           departments: tuple[str, ...], jobs: int | None) -> None:

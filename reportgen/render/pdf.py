@@ -12,12 +12,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import ConversionFailed, OfficeMissing
-from reportgen.interrupt import deferred_interrupt
+from reportgen.errors import OfficeMissing
 from reportgen.render.pdf_stamp import make_reproducible
 
 SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体")
@@ -82,39 +82,120 @@ def convert_to_pdf(sources: Sequence[Path], out_dir: Path, timeout: int = 600) -
     return [out_dir / (Path(s).stem + ".pdf") for s in sources]
 
 
+class _Stopped(Exception):
+    """The conversions were cancelled (Ctrl-C in the main thread): start no LibreOffice."""
+
+
+class _Offices:
+    """The LibreOffice processes of one write_pdfs call, running in its threads, so the
+    main thread can kill them all on Ctrl-C and let no new one start."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: set[subprocess.Popen] = set()
+        self.stopped = False
+
+    def start(self, command: list[str], env: dict, posix: bool) -> subprocess.Popen:
+        with self.lock:
+            if self.stopped:
+                raise _Stopped
+            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       start_new_session=posix)
+            self.running.add(process)
+            return process
+
+    def ended(self, process: subprocess.Popen) -> None:
+        with self.lock:
+            self.running.discard(process)
+
+    def stop(self) -> None:
+        """Kill every LibreOffice (all at once), then wait until each is gone."""
+        posix = hasattr(os, "killpg")
+        with self.lock:
+            self.stopped = True
+            running = list(self.running)
+        for process in running:
+            _kill(process, posix)
+        for process in running:
+            _wait_gone(process, posix)
+
+
+_thread_state = threading.local()  # .offices: the _Offices of a write_pdfs thread
+
+
 def _run_office(command: list[str], env: dict, timeout: int) -> None:
     """subprocess.run(check=True) for LibreOffice, in a session of its own: on Ctrl-C or a
     timeout every process it started (oosplash, soffice.bin) is killed and gone before its
-    profile folder is removed, so nothing is left writing there."""
+    profile folder is removed, so nothing is left writing there. In a write_pdfs thread the
+    process is registered, so the main thread can kill it on Ctrl-C."""
     posix = hasattr(os, "killpg")
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=posix)
+    offices: _Offices | None = getattr(_thread_state, "offices", None)
+    if offices is None:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=posix)
+    else:
+        process = offices.start(command, env, posix)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except BaseException:
         _kill_all(process, posix)
         raise
+    finally:
+        if offices is not None:
+            offices.ended(process)
+    if offices is not None and offices.stopped:
+        _kill_all(process, posix)  # killed by the main thread: wait until all of it is gone
+        raise _Stopped
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command, stderr=stderr)
 
 
 def _kill_all(process: subprocess.Popen, posix: bool) -> None:
-    import time
+    _kill(process, posix)
+    _wait_gone(process, posix)
 
+
+def _kill(process: subprocess.Popen, posix: bool) -> None:
     if posix:
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
     process.kill()
+
+
+def _wait_gone(process: subprocess.Popen, posix: bool) -> None:
+    import time
+
     process.wait()
     deadline = time.monotonic() + 5
-    while posix and time.monotonic() < deadline:  # soffice.bin is not our child: poll
+    while posix and time.monotonic() < deadline and _group_running(process.pid):
+        time.sleep(0.02)  # soffice.bin is not our child: poll
+
+
+def _group_running(pgid: int) -> bool:
+    """Whether a process group still has a process that is not a zombie (a killed
+    soffice.bin stays a zombie until init reaps it, which a container's init may do late;
+    a zombie writes nothing, so its profile folder can go)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if not os.path.isdir("/proc/self"):
+        return True
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
         try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] != b"Z":
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -126,48 +207,122 @@ class PdfJob:
     scratch: Path | None = None  # a temporary folder holding the .docx, removed afterwards
 
 
-def write_pdfs(jobs: Sequence[PdfJob], timeout: int = 1800) -> list[Path]:
-    """Convert the jobs' .docx files to their target PDFs: one LibreOffice process for all
-    the files of a target folder, into a hidden temporary folder inside it; each PDF is
-    then renamed into place (atomic: a reader never sees half a PDF, and an old PDF
-    stays until its new one is complete). Scratch folders are removed in any case."""
+def write_pdfs(jobs: Sequence[PdfJob], timeout: int = 1800, workers: int = 1,
+               on_written: Callable[[PdfJob], None] | None = None) -> dict[PdfJob, str]:
+    """Convert the jobs' .docx files to their target PDFs with `workers` LibreOffice
+    processes at a time (each with its own profile and fontconfig file, in a thread of
+    this process that waits for it), each converting its share of the files in one run.
+    Each PDF is written to a hidden temporary folder beside the targets, made reproducible
+    and renamed into place (atomic: a reader never sees half a PDF, and an old PDF stays
+    until its new one is complete); on_written(job) is called then. Returns the jobs whose
+    PDF was not made, with the reason (Chinese). On Ctrl-C every LibreOffice is killed and
+    its files removed before KeyboardInterrupt goes on; the PDFs already renamed into place
+    were reported by on_written. Scratch folders are removed in any case."""
     try:
-        return _write_pdfs(jobs, timeout)
+        return _write_pdfs(jobs, timeout, max(1, workers), on_written or (lambda job: None))
     finally:
         for job in jobs:
             if job.scratch is not None:
                 shutil.rmtree(job.scratch, ignore_errors=True)
 
 
-def _write_pdfs(jobs: Sequence[PdfJob], timeout: int) -> list[Path]:
+RUN_FILES = 200  # files per LibreOffice run: its start (~1.2 s) is <2% of theirs (~0.4 s each)
+
+
+def shares(jobs: Sequence[PdfJob], workers: int) -> list[list[list[PdfJob]]]:
+    """The jobs dealt round-robin to at most `workers` workers; each worker's share split
+    into runs of LibreOffice of at most RUN_FILES files (a run's timeout and a crash stay
+    bounded however many forms a year has) whose files have different names (it writes
+    <stem>.pdf into one folder)."""
+    out: list[list[list[PdfJob]]] = []
+    for share in (list(jobs[i::workers]) for i in range(min(workers, len(jobs)))):
+        runs: list[list[PdfJob]] = []
+        for job in share:
+            run = next((r for r in runs if len(r) < RUN_FILES
+                        and all(j.docx.stem != job.docx.stem for j in r)), None)
+            if run is None:
+                runs.append(run := [])
+            run.append(job)
+        out.append(runs)
+    return out
+
+
+def _write_pdfs(jobs: Sequence[PdfJob], timeout: int, workers: int,
+                on_written: Callable[[PdfJob], None]) -> dict[PdfJob, str]:
     if not jobs:
-        return []
+        return {}
     if find_soffice() is None:
         raise OfficeMissing(INSTALL_HINT)
-    by_folder: dict[Path, list[PdfJob]] = {}
-    for job in jobs:
-        by_folder.setdefault(job.target.parent, []).append(job)
-    written: list[Path] = []
-    for folder, group in by_folder.items():
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=folder) as work:
+    base = Path(os.path.commonpath([str(job.target.parent) for job in jobs]))
+    base.mkdir(parents=True, exist_ok=True)
+    offices = _Offices()
+    failed: dict[PdfJob, str] = {}
+
+    finished: list[int] = []  # the threads done, cleanup included
+
+    def worker(index: int, runs: list[list[PdfJob]]) -> None:
+        _thread_state.offices = offices
+        try:
+            with tempfile.TemporaryDirectory(prefix=".pdf-", dir=base) as work:
+                for number, run in enumerate(runs):
+                    for job in run:
+                        job.target.parent.mkdir(parents=True, exist_ok=True)
+                    failed.update(_convert_run(run, Path(work) / str(number), timeout, on_written))
+        except _Stopped:
+            pass
+        except Exception as exc:  # noqa: BLE001 - the worker's forms say why
+            for run in runs:
+                for job in run:
+                    failed.setdefault(job, f"LibreOffice 转换 PDF 时出错（{type(exc).__name__}：{exc}）。")
+        finally:
+            finished.append(index)
+
+    threads = [threading.Thread(target=worker, args=(i, runs), name=f"pdf-{i}")
+               for i, runs in enumerate(shares(jobs, workers))]
+    # Waited for by polling, not Thread.join: a Ctrl-C that interrupts join() can leave a
+    # thread marked as ended while it still runs (its LibreOffice files would be left).
+    try:
+        for thread in threads:
+            thread.start()
+        _wait_for(finished, len(threads))
+    except BaseException:  # Ctrl-C: kill every LibreOffice, wait for the threads to clean up
+        offices.stop()
+        started = sum(1 for thread in threads if thread.ident is not None)
+        while True:
             try:
-                produced = convert_to_pdf([job.docx for job in group], Path(work), timeout=timeout)
-            except subprocess.TimeoutExpired:
-                raise ConversionFailed(f"LibreOffice 转换 PDF 超时（{timeout} 秒）。请稍后重试。") from None
-            except subprocess.CalledProcessError as exc:
-                detail = (exc.stderr or b"").decode("utf-8", "replace").strip()[-300:]
-                raise ConversionFailed(f"LibreOffice 转换 PDF 失败（退出码 {exc.returncode}）"
-                                       f"{'：' + detail if detail else ''}。") from None
-            missing = [job.target.name for job, pdf in zip(group, produced, strict=True)
-                       if not pdf.is_file() or pdf.stat().st_size == 0]
-            if missing:
-                raise ConversionFailed(f"LibreOffice 没有生成这些 PDF：{'、'.join(missing)}。"
-                                       f"请用 Word/LibreOffice 打开对应的 .docx 检查。")
-            for job, pdf in zip(group, produced, strict=True):
-                make_reproducible(pdf, job.docx)  # same data, same PDF bytes (pdf_stamp)
-            with deferred_interrupt():  # the folder's PDFs are all renamed into place, or none
-                for job, pdf in zip(group, produced, strict=True):
-                    os.replace(pdf, job.target)
-                    written.append(job.target)
-    return written
+                _wait_for(finished, started)
+                break
+            except KeyboardInterrupt:  # a second Ctrl-C: the threads still clean up
+                offices.stop()
+        raise
+    return failed
+
+
+def _wait_for(finished: list[int], count: int) -> None:
+    import time
+
+    while len(finished) < count:
+        time.sleep(0.02)
+
+
+def _convert_run(run: list[PdfJob], work: Path, timeout: int,
+                 on_written: Callable[[PdfJob], None]) -> dict[PdfJob, str]:
+    """One LibreOffice run over files of distinct names; the jobs that failed, and why."""
+    try:
+        produced = convert_to_pdf([job.docx for job in run], work, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return dict.fromkeys(run, f"LibreOffice 转换 PDF 超时（{timeout} 秒）。请稍后重试。")
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip()[-300:]
+        return dict.fromkeys(run, f"LibreOffice 转换 PDF 失败（退出码 {exc.returncode}）"
+                                  f"{'：' + detail if detail else ''}。")
+    failed = {}
+    for job, pdf in zip(run, produced, strict=True):
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            failed[job] = (f"LibreOffice 没有生成 {job.target.name}。"
+                           f"请用 Word/LibreOffice 打开对应的 .docx 检查。")
+            continue
+        make_reproducible(pdf, job.docx)  # same data, same PDF bytes (pdf_stamp)
+        os.replace(pdf, job.target)
+        on_written(job)
+    return failed

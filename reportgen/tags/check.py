@@ -115,14 +115,22 @@ def render_failure(exc: BaseException, candidates: list[Path], known: frozenset[
 _CHECKED: dict[tuple[FileKey, frozenset[str]], list[Finding]] = {}
 
 
+def _checked(path: Path, known: frozenset[str]) -> list[Finding]:
+    """check_template's findings, kept on disk between runs (reportgen.disk_cache) for the
+    file's content, the variables known and the path as shown in the findings."""
+    from reportgen.disk_cache import cached
+
+    extra = "\n".join([display(path), *sorted(known)]).encode()
+    return cached("template-check", path, lambda: check_template(path, known), extra=extra)
+
+
 def preflight(template: Path, known: frozenset[str]) -> list[Finding]:
     """Before rendering with a Word template: its problems (checked once per file
     version in a process). docxtpl would render a tag with a missing }} silently,
     swallowing the text after it, so this is checked before, not after a failure."""
     if template.suffix.lower() != ".docx":
         return []  # the .xlsx renderer fails on every broken tag; render_failure explains it
-    findings = list(by_file_version(_CHECKED, template, lambda path: check_template(path, known),
-                                    limit=32, extra=known))
+    findings = list(by_file_version(_CHECKED, template, lambda path: _checked(path, known), limit=32, extra=known))
     if findings:
         findings.append(error(display(template), f"请改正模板 {display(template)} 后重试"
                                                  f"（可运行 reportgen templates check 检查全部模板）。"))

@@ -113,17 +113,23 @@ _MISSING = object()
 
 @lru_cache(maxsize=512)
 def _compiled(source: str):
-    """(kind, compiled Jinja, the names of a plain dotted path or None)."""
-    env = jinja_environment()
+    """(kind, the text Jinja compiles, the names of a plain dotted path or None). Compiled
+    only when the path cannot be looked up directly (_compile): a cell showing a plain
+    value never pays for compiling it (a process's first form compiled ~50 tags)."""
     single = _SINGLE_TAG.fullmatch(source)
     if single:
-        compiled = env.compile_expression(single.group(1), undefined_to_none=False)
         path = _PATH.fullmatch(single.group(1))
         names = tuple(path.group(1).split(".")) if path else None
         if names and names[0] in _JINJA_WORDS:
             names = None
-        return "expression", compiled, names
-    return "template", env.from_string(source), None
+        return "expression", single.group(1), names
+    return "template", source, None
+
+
+@lru_cache(maxsize=512)
+def _compile(kind: str, text: str):
+    env = jinja_environment()
+    return env.compile_expression(text, undefined_to_none=False) if kind == "expression" else env.from_string(text)
 
 
 def _lookup(names: tuple[str, ...], context: dict[str, Any]) -> Any:
@@ -143,9 +149,10 @@ def _cell_value(source: Any, context: dict[str, Any], where: str) -> Any:
     if not isinstance(source, str) or ("{{" not in source and "{%" not in source):
         return source
     try:
-        kind, compiled, path = _compiled(source)
+        kind, text, path = _compiled(source)
         if path is not None and (value := _lookup(path, context)) is not _MISSING:
             return value
+        compiled = _compile(kind, text)
         if kind == "expression":
             value = compiled(**context)
             if isinstance(value, jinja2.Undefined):
