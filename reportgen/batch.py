@@ -276,8 +276,7 @@ def build_year(
                     finished = _refuse_duplicates(build(everything, pool=pool, identify_only=same_name),
                                                   sources, outcome, partial(build, pool=None))
             except BuildInterrupted as exc:
-                finished = exc.results if departments else \
-                    _refuse_duplicates(exc.results, sources, outcome, partial(build, pool=None))
+                finished = exc.results if departments else _refuse_duplicates(exc.results, sources, outcome, None)
                 raise KeyboardInterrupt from None
         finished = convert_pdfs(finished, on_pdf)
     except KeyboardInterrupt:
@@ -334,12 +333,13 @@ def _build_chosen(outcome: YearBuild, sources: dict[FormKind, list[Path]], depar
 
 
 def _refuse_duplicates(results: list[BuildResult], sources: dict[FormKind, list[Path]], outcome: YearBuild,
-                       rebuild: Callable[..., list[BuildResult]]) -> list[BuildResult]:
+                       rebuild: Callable[..., list[BuildResult]] | None) -> list[BuildResult]:
     """A whole-year build: the second files of one form (the same name, or names giving
     the same output file), found from what the files built said they are, are refused
     with the findings a check before the build gives; the files they just wrote are
     removed (each form all or none). A form kept whose output one of them overwrote (a
-    third name giving the same file) is built again."""
+    third name giving the same file) is built again; after Ctrl-C (no `rebuild`) it
+    counts as not reached."""
     outcome.identities = {r.source: r.identity for r in results}
     duplicates: dict[Path, list] = {}
     for kind, paths in sources.items():
@@ -354,6 +354,12 @@ def _refuse_duplicates(results: list[BuildResult], sources: dict[FormKind, list[
                                  identity=result.identity)
         kept.append(result)
     again = [(r.kind, r.source) for r in kept if removed.intersection(r.outputs)]
+    if again and rebuild is None:
+        lost = set(again)
+        for result in kept:
+            if (result.kind, result.source) in lost:
+                _remove_written(result)  # what is left of its files: its PDF's scratch .docx
+        return [r for r in kept if (r.kind, r.source) not in lost]
     if again:
         rebuilt = {(r.kind, r.source): r for r in rebuild(again, on_done=None)}
         kept = [rebuilt.get((r.kind, r.source), r) for r in kept]

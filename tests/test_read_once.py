@@ -58,18 +58,23 @@ def test_check_reads_each_file_once(tmp_path, monkeypatch):
     assert len(reads) == 7 and set(reads.values()) == {1}
 
 
-def test_a_third_name_giving_the_same_file_keeps_its_own_file(tmp_path):
-    """Two files with one name are refused after they were built (their files removed);
-    a third whose name gives the same output file is not a duplicate of either and keeps
-    its form, with its own content."""
-    from reportgen.batch import build_year
-
+def two_names_and_a_third_giving_the_same_file(tmp_path: Path) -> Path:
     demo = DEMO_TOML.read_text(encoding="utf-8")
     folder = tmp_path / "data" / "2022"
     folder.mkdir(parents=True)
     for stem, name in [("ab1", "A/B局"), ("ab2", "A/B局"), ("ab3", "A:B局")]:
         (folder / f"{stem}.toml").write_text(demo.replace('name = "广州市应急管理局"', f'name = "{name}"'),
                                              encoding="utf-8")
+    return folder
+
+
+def test_a_third_name_giving_the_same_file_keeps_its_own_file(tmp_path):
+    """Two files with one name are refused after they were built (their files removed);
+    a third whose name gives the same output file is not a duplicate of either and keeps
+    its form, with its own content."""
+    from reportgen.batch import build_year
+
+    two_names_and_a_third_giving_the_same_file(tmp_path)
     outcome = build_year(tmp_path / "data", 2022, templates_dir=TEMPLATES, out_dir=tmp_path / "output",
                          formats=("xlsx",), jobs=1)
     by_file = {r.source.name: r for r in outcome.results}
@@ -82,3 +87,20 @@ def test_a_third_name_giving_the_same_file_keeps_its_own_file(tmp_path):
     cells = {c.value for row in load_workbook(output).active.iter_rows() for c in row}
     assert any(isinstance(v, str) and "A:B局" in v for v in cells)
     assert not any(isinstance(v, str) and "A/B局" in v for v in cells)
+
+
+def test_after_ctrl_c_a_form_whose_file_a_duplicate_overwrote_counts_as_not_reached(tmp_path):
+    from reportgen.batch import YearBuild, _refuse_duplicates, build_many
+    from reportgen.forms.registry import get_kind
+
+    folder = two_names_and_a_third_giving_the_same_file(tmp_path)
+    kind = get_kind("department")
+    sources = {kind: sorted(folder.glob("*.toml"))}
+    results = build_many([(kind.key, p) for p in sources[kind]], 2022, templates_dir=TEMPLATES,
+                         out_dir=tmp_path / "output", formats=("xlsx",))
+    assert all(r.ok for r in results)
+    outcome = YearBuild(results=[])
+    kept = _refuse_duplicates(results, sources, outcome, rebuild=None)
+    assert [(r.source.name, r.ok) for r in kept] == [("ab1.toml", False), ("ab2.toml", False)]
+    assert not list((tmp_path / "output").rglob("A_B局*"))  # nothing left that looks current
+    assert outcome.identities[folder / "ab3.toml"].name == "A:B局"
