@@ -7,12 +7,14 @@ Ctrl-C stops it early and says what was written."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import shutil
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reportgen.errors import NotFound
 from reportgen.findings import describe_os_error, error
@@ -29,9 +31,9 @@ from reportgen.outcome import (
     remove_summary,
     write_record,
 )
-from reportgen.pipeline import BuildResult, build_file, warm_up
+from reportgen.pipeline import BuildResult, build_file, identify, identity_of, read_once, warm_up
 from reportgen.settings import Settings
-from reportgen.validate import Identity
+from reportgen.validate import Identity, duplicate_findings
 
 Work = tuple[str, Path]  # (kind key, data file): small, so it crosses process boundaries
 FORMS_PER_WORKER = 4  # fewer forms per worker process are built faster in this one
@@ -45,12 +47,17 @@ def default_jobs() -> int:
 
 
 def _build_one(work: Work, year: int, templates_dir: Path, out_dir: Path,
-               formats: tuple[str, ...], settings: Settings) -> BuildResult:
-    """Build one form; anything unexpected becomes a finding, not a crash."""
+               formats: tuple[str, ...], settings: Settings, read=None,
+               identify_only: bool = False) -> BuildResult:
+    """Build one form (from `read`, the file already read, when given); anything
+    unexpected becomes a finding, not a crash. identify_only: only what the file says it
+    is (a second file of a form, refused; what it says still counts)."""
     key, source = work
     try:
+        if identify_only:
+            return BuildResult(source=source, kind=key, identity=identify(source, get_kind(key)))
         return build_file(get_kind(key), source, year, templates_dir=templates_dir,
-                          out_dir=out_dir, formats=formats, settings=settings)
+                          out_dir=out_dir, formats=formats, settings=settings, read=read)
     except Exception as exc:  # noqa: BLE001 - reported per form, the rest go on
         return BuildResult(source=source, kind=key, findings=[error(
             source.name, f"生成时发生意外错误（{type(exc).__name__}: {exc}）。"
@@ -70,14 +77,21 @@ def build_many(
     formats: Sequence[str], jobs: int = 1, settings: Settings | None = None,
     on_done: Callable[[BuildResult], None] | None = None,
     pool: ProcessPoolExecutor | None = None,
+    reads: Mapping[Path, Any] | None = None, identify_only: Collection[Path] = (),
 ) -> list[BuildResult]:
     """Results in the order of `work`; on_done is called as each form finishes. With
-    jobs > 1 (or a given pool) forms are built in worker processes. Ctrl-C raises
-    BuildInterrupted: pending forms are cancelled, those being built are finished (each
-    all or none), and their results are carried."""
+    jobs > 1 (or a given pool) forms are built in worker processes. reads: files already
+    read (pipeline.read_once), not read again; identify_only: files only identified, not
+    built. Ctrl-C raises BuildInterrupted: pending forms are cancelled, those being built
+    are finished (each all or none), and their results are carried."""
     formats = tuple(formats)
     settings = settings or Settings()
+    reads = reads or {}
     results: dict[Work, BuildResult] = {}
+
+    def one(item: Work) -> tuple:
+        return (_build_one, item, year, templates_dir, out_dir, formats, settings,
+                reads.get(item[1]), item[1] in identify_only)
 
     def done(item: Work, result: BuildResult) -> None:
         results[item] = result
@@ -88,18 +102,20 @@ def build_many(
         kinds = [get_kind(key) for key in dict.fromkeys(key for key, _ in work)]
         with worker_pool(jobs, len(work), templates_dir, year, formats, kinds) as own:
             return build_many(work, year, templates_dir=templates_dir, out_dir=out_dir,
-                              formats=formats, settings=settings, on_done=on_done, pool=own)
+                              formats=formats, settings=settings, on_done=on_done, pool=own,
+                              reads=reads, identify_only=identify_only)
     if pool is None:
         try:
             for item in work:
-                done(item, _build_one(item, year, templates_dir, out_dir, formats, settings))
+                function, *args = one(item)
+                done(item, function(*args))
         except KeyboardInterrupt:
             raise BuildInterrupted(list(results.values())) from None
     else:
         futures = {}
         try:
             for item in work:
-                futures[pool.submit(_build_one, item, year, templates_dir, out_dir, formats, settings)] = item
+                futures[pool.submit(*one(item))] = item
             for future in as_completed(futures):
                 done(futures[future], future.result())
         except KeyboardInterrupt:
@@ -193,21 +209,36 @@ def select(sources: dict[FormKind, list[Path]], wanted: Sequence[str],
            identities: dict[Path, Identity | None]) -> dict[FormKind, list[Path]]:
     """--dept NAME (repeatable): a department's file (by file name or 部门名称) and the
     files of the forms that belong to it (a project whose 主管部门 it is)."""
-    chosen: dict[FormKind, list[Path]] = {kind: [] for kind in sources}
+    chosen: dict[FormKind, dict[Path, None]] = {kind: {} for kind in sources}  # ordered sets
     for name in wanted:
         name = name.strip()
         found = False
         for kind, paths in sources.items():
             for path in paths:
-                identity = identities.get(path)
-                own = kind.is_group and (path.stem == name or (identity is not None and identity.name == name))
-                member = identity is not None and identity.group == name
-                if (own or member) and path not in chosen[kind]:
-                    chosen[kind].append(path)
+                own, member = _belongs(kind, path, identities.get(path), name)
+                if own or member:
+                    chosen[kind].setdefault(path)
                 found = found or own
         if not found:
             raise DepartmentNotFound(f"找不到部门「{name}」的数据文件（按文件名或部门名称查找）。")
-    return chosen
+    return {kind: list(paths) for kind, paths in chosen.items()}
+
+
+def _belongs(kind: FormKind, path: Path, identity: Identity | None, name: str) -> tuple[bool, bool]:
+    """(the department's own file, the file of a form that belongs to it) for --dept NAME."""
+    own = kind.is_group and (path.stem == name or (identity is not None and identity.name == name))
+    return own, identity is not None and identity.group == name
+
+
+def _identify(work: Work, wanted: tuple[str, ...]) -> tuple[Identity | None, Any]:
+    """--dept: what a file says it is, and, when it is one of the files chosen, the file
+    read (pipeline.read_once), so that its build does not read it again."""
+    key, path = work
+    kind = get_kind(key)
+    read = read_once(path, kind)
+    identity = identity_of(read, kind)
+    chosen = any(any(_belongs(kind, path, identity, name.strip())) for name in wanted)
+    return identity, read if chosen else None
 
 
 def build_year(
@@ -217,13 +248,13 @@ def build_year(
     on_done: Callable[[BuildResult], None] | None = None,
     on_pdf: Callable[[int], None] | None = None,
 ) -> YearBuild:
-    """Check every data file of the year for duplicates, build the chosen forms of every
-    kind (all by default) in `jobs` processes, convert their PDFs, check the forms
-    against each other, move the old files of forms not built aside, write the 汇总表 of
-    a whole-year build (every form, those not built marked) and the run's record
+    """Build the chosen forms of every kind (all by default) in `jobs` processes, each
+    data file read once; refuse the second files of one form; convert their PDFs, check
+    the forms against each other, move the old files of forms not built aside, write the
+    汇总表 of a whole-year build (every form, those not built marked) and the run's record
     生成结果.txt. Ctrl-C stops it early: the outcome says so (interrupted) and lists what
     was written."""
-    from reportgen.pipeline import duplicate_files_and_names, find_year
+    from reportgen.pipeline import find_year
     from reportgen.settings import load_settings
 
     kinds = all_kinds()
@@ -232,31 +263,25 @@ def build_year(
     everything = [(kind.key, path) for kind, paths in sources.items() for path in paths]
     outcome = YearBuild(results=[], whole_year=not departments, chosen=[] if departments else everything)
     finished: list[BuildResult] = []
+    build = partial(build_many, year=year, templates_dir=templates_dir, out_dir=out_dir, formats=formats,
+                    settings=settings, jobs=jobs, on_done=on_done)
     try:
         with worker_pool(jobs, len(everything), templates_dir, year, formats, kinds) as pool:
-            mapper = map if pool is None else partial(pool.map, chunksize=max(1, len(everything) // (4 * jobs)))
-            duplicates: dict[Path, list] = {}
-            for kind, paths in sources.items():
-                found, named = duplicate_files_and_names(kind, paths, mapper)
-                duplicates.update(found)
-                outcome.identities.update(named)
-            chosen = select(sources, departments, outcome.identities) if departments else sources
-            outcome.chosen = [(kind.key, path) for kind, paths in chosen.items() for path in paths]
-            if on_start:
-                on_start(len(outcome.chosen))
-            refused = [BuildResult(source=s, kind=key, findings=list(duplicates[s]))
-                       for key, s in outcome.chosen if s in duplicates]
-            finished.extend(refused)
-            for result in refused:
-                if on_done:
-                    on_done(result)
-            work = [(key, s) for key, s in outcome.chosen if s not in duplicates]
             try:
-                finished.extend(build_many(
-                    work, year, templates_dir=templates_dir, out_dir=out_dir, formats=formats,
-                    settings=settings, jobs=jobs, on_done=on_done, pool=pool if len(work) > 1 else None))
+                if departments:
+                    finished = _build_chosen(outcome, sources, departments, pool, jobs, build, on_start, on_done)
+                else:
+                    if on_start:
+                        on_start(len(everything))
+                    # Each file is read once, by its build; a second file of a form is found
+                    # afterwards, from what the files said they are, and refused then. Those
+                    # with the same file name (A.toml, A.xlsx) are known now: only identified.
+                    same_name = {path for kind, paths in sources.items()
+                                 for path in duplicate_findings(paths, {}, kind.noun)}
+                    finished = _refuse_duplicates(build(everything, pool=pool, identify_only=same_name),
+                                                  sources, outcome, partial(build, pool=None))
             except BuildInterrupted as exc:
-                finished.extend(exc.results)
+                finished = exc.results if departments else _refuse_duplicates(exc.results, sources, outcome, None)
                 raise KeyboardInterrupt from None
         finished = convert_pdfs(finished, on_pdf, jobs)
     except KeyboardInterrupt:
@@ -276,6 +301,85 @@ def build_year(
         outcome.summary_removed = remove_summary(folder / summary_file_name(year))
     write_record(outcome, year, folder, formats, kinds)
     return outcome
+
+
+def _build_chosen(outcome: YearBuild, sources: dict[FormKind, list[Path]], departments: Sequence[str],
+                  pool, jobs: int, build, on_start, on_done) -> list[BuildResult]:
+    """--dept: every file identified (the choice and the duplicates need them all, read
+    in the workers), then the chosen forms built from the files as read."""
+    everything = [(kind.key, path) for kind, paths in sources.items() for path in paths]
+    wanted = tuple(departments)
+    if pool is None:
+        found = [_identify(item, wanted) for item in everything]
+    else:
+        found = list(pool.map(partial(_identify, wanted=wanted), everything,
+                              chunksize=max(1, len(everything) // (4 * jobs))))
+    outcome.identities = {path: identity for (_, path), (identity, _) in zip(everything, found, strict=True)}
+    reads = {path: read for (_, path), (_, read) in zip(everything, found, strict=True) if read is not None}
+    del found
+    duplicates: dict[Path, list] = {}
+    for kind, paths in sources.items():
+        duplicates.update(duplicate_findings(paths, outcome.identities, kind.noun))
+    chosen = select(sources, departments, outcome.identities)
+    outcome.chosen = [(kind.key, path) for kind, paths in chosen.items() for path in paths]
+    if on_start:
+        on_start(len(outcome.chosen))
+    refused = [BuildResult(source=s, kind=key, findings=list(duplicates[s]))
+               for key, s in outcome.chosen if s in duplicates]
+    for result in refused:
+        if on_done:
+            on_done(result)
+    work = [(key, s) for key, s in outcome.chosen if s not in duplicates]
+    try:
+        return refused + build(work, pool=pool if len(work) > 1 else None, reads=reads)
+    except BuildInterrupted as exc:
+        exc.results[:0] = refused
+        raise
+
+
+def _refuse_duplicates(results: list[BuildResult], sources: dict[FormKind, list[Path]], outcome: YearBuild,
+                       rebuild: Callable[..., list[BuildResult]] | None) -> list[BuildResult]:
+    """A whole-year build: the second files of one form (the same name, or names giving
+    the same output file), found from what the files built said they are, are refused
+    with the findings a check before the build gives; the files they just wrote are
+    removed (each form all or none). A form kept whose output one of them overwrote (a
+    third name giving the same file) is built again; after Ctrl-C (no `rebuild`) it
+    counts as not reached."""
+    outcome.identities = {r.source: r.identity for r in results}
+    duplicates: dict[Path, list] = {}
+    for kind, paths in sources.items():
+        duplicates.update(duplicate_findings(paths, outcome.identities, kind.noun))
+    if not duplicates:
+        return results
+    kept, removed = [], set()
+    for result in results:
+        if result.source in duplicates:
+            removed |= _remove_written(result)
+            result = BuildResult(source=result.source, kind=result.kind, findings=list(duplicates[result.source]),
+                                 identity=result.identity)
+        kept.append(result)
+    again = [(r.kind, r.source) for r in kept if removed.intersection(r.outputs)]
+    if again and rebuild is None:
+        lost = set(again)
+        for result in kept:
+            if (result.kind, result.source) in lost:
+                _remove_written(result)  # what is left of its files: its PDF's scratch .docx
+        return [r for r in kept if (r.kind, r.source) not in lost]
+    if again:
+        rebuilt = {(r.kind, r.source): r for r in rebuild(again, on_done=None)}
+        kept = [rebuilt.get((r.kind, r.source), r) for r in kept]
+    return kept
+
+
+def _remove_written(result: BuildResult) -> set[Path]:
+    """Remove the files a form just wrote (its .docx of a PDF with its scratch folder)."""
+    job = result.pdf_job
+    written = {*result.outputs, *([job.docx] if job else [])}
+    for path in written:
+        path.unlink(missing_ok=True)
+    if job is not None and job.scratch is not None:
+        shutil.rmtree(job.scratch, ignore_errors=True)
+    return written
 
 
 def _cross_check(outcome: YearBuild, kinds: Sequence[FormKind]) -> dict[FormKind, list]:

@@ -29,6 +29,9 @@ class InputError(ReportgenError):
         self.findings = [f for f in findings if f.level == "error"] or findings
         super().__init__("\n".join(str(f) for f in self.findings))
 
+    def __reduce__(self):  # a file read in a worker process, found unreadable, crosses back
+        return InputError, (self.findings,)
+
 
 class NotFound(ReportgenError):
     """A year folder, a department or project, a file the user named does not exist."""

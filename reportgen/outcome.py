@@ -129,13 +129,16 @@ def move_stale(folder: Path, year: int, outcome, kinds: Sequence[FormKind]) -> S
     if not folder.is_dir():
         return stale
     current = {path.resolve() for r in outcome.built for path in r.outputs}
+    # Files of forms no longer in the data can be told only when every form's file has
+    # said what it is (not after Ctrl-C, when forms not reached were not read).
+    identified = all(source in outcome.identities for _, source in outcome.chosen)
     candidates: list[Path] = []
     for kind in kinds:
         for result in outcome.failed:
             if result.kind == kind.key:
                 for stem in _stems(kind, result.source, outcome.identities.get(result.source), year):
                     candidates += [folder / f"{stem}{s}" for s in _SUFFIXES]
-        if outcome.whole_year:
+        if outcome.whole_year and identified:
             known = {stem for key, source in outcome.chosen if key == kind.key
                      for stem in _stems(kind, source, outcome.identities.get(source), year)}
             candidates += [p for p in _forms_on_disk(folder, kind, year)

@@ -43,6 +43,7 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render.pdf.write_pdfs)
     summary: Any = None  # the form's line in the year's 汇总表 (FormKind.summary)
+    identity: Identity | None = None  # what the file says it is (None when unreadable)
 
     @property
     def ok(self) -> bool:
@@ -155,26 +156,22 @@ def kind_of_file(path: Path) -> FormKind:
     return matching[0] if matching else kinds[0]
 
 
+def read_once(path: Path, kind: FormKind) -> RawInput | InputError:
+    """A data file read, or why it cannot be: kept, so that it is never read twice."""
+    try:
+        return read_input(path, kind)
+    except InputError as exc:
+        return exc
+
+
+def identity_of(read: RawInput | InputError, kind: FormKind) -> Identity | None:
+    """What a file read says it is; None when unreadable (reported when it is built)."""
+    return None if isinstance(read, InputError) else kind.identify(read)
+
+
 def identify(path: Path, kind: FormKind) -> Identity | None:
     """What a data file says it is; None when unreadable (reported when it is built)."""
-    try:
-        return kind.identify(read_input(path, kind))
-    except InputError:
-        return None
-
-
-def duplicate_files_and_names(kind: FormKind, sources: Sequence[Path], mapper=map
-                              ) -> tuple[dict[Path, list[Finding]], dict[Path, Identity | None]]:
-    """Errors for a second file of one form in a year (A.toml beside A.xlsx, or two files
-    with the same name), and what each file says it is (None when unreadable). Only each
-    file's identity is kept, so memory stays flat however many forms a year has; `mapper`
-    may read the files in worker processes."""
-    from functools import partial
-
-    from reportgen.validate import duplicate_findings
-
-    identities = dict(zip(sources, mapper(partial(identify, kind=kind), sources), strict=True))
-    return duplicate_findings(sources, identities, kind.noun), identities
+    return identity_of(read_once(path, kind), kind)
 
 
 def warm_up(templates_dir: Path, year: int, formats: Sequence[str], kinds: Sequence[FormKind]) -> None:
@@ -215,14 +212,21 @@ def render(rendering: Rendering, fmt: str, template: Path, when: datetime) -> by
 def build_file(
     kind: FormKind, source: Path, year: int, *, templates_dir: Path, out_dir: Path,
     formats: Sequence[str] = FORMATS, settings: Settings | None = None,
+    read: RawInput | InputError | None = None,
 ) -> BuildResult:
-    """Build one form's outputs; user errors become findings, never exceptions."""
+    """Build one form's outputs; user errors become findings, never exceptions. `read`:
+    the file already read (read_once), so that it is not read again; the result carries
+    the file's identity (batch finds the second files of one form with it)."""
     from reportgen.tags.check import preflight, render_failure
     from reportgen.write.files import build_timestamp, inside, write_all_atomic
 
     result = BuildResult(source=source, kind=kind.key)
+    read = read_once(source, kind) if read is None else read
+    result.identity = identity_of(read, kind)
     try:
-        built, findings = kind.validate(read_input(source, kind), year, settings or Settings())
+        if isinstance(read, InputError):
+            raise read
+        built, findings = kind.validate(read, year, settings or Settings())
     except InputError as exc:
         result.findings.extend(exc.findings)
         return result

@@ -25,33 +25,37 @@ def check(year: int, dept: str | None, data_dir: Path) -> None:
     # input has to be read.
     from reportgen.batch import select
     from reportgen.forms.registry import all_kinds
-    from reportgen.pipeline import find_year, identify, read_input
+    from reportgen.pipeline import find_year, identity_of, read_once
     from reportgen.settings import load_settings
     from reportgen.validate import duplicate_findings
 
     kinds = all_kinds()
     sources = find_year(kinds, data_dir, year)
     settings = load_settings(data_dir, year)
-    duplicates: dict[Path, list] = {}
     identities = {}
-    for kind, paths in sources.items():
-        named = {path: identify(path, kind) for path in paths}
-        identities.update(named)
-        duplicates.update(duplicate_findings(paths, named, kind.noun))
-    chosen = select(sources, [dept], identities) if dept else sources
     findings: dict[Path, list] = {}
+    unreadable: set[Path] = set()
     summaries: dict[object, list[tuple[Path, object]]] = {kind: [] for kind in kinds}
-    for kind, paths in sources.items():  # every file: the checks between forms need them all
+    for kind, paths in sources.items():  # every file, read once: the checks between forms need them all
         for source in paths:
-            found = list(duplicates.get(source, []))
+            read = read_once(source, kind)
+            identities[source] = identity_of(read, kind)
             try:
-                built, more = kind.validate(read_input(source, kind), year, settings)
-                found += more
-                if built is not None and source not in duplicates:
+                if isinstance(read, InputError):
+                    raise read
+                built, findings[source] = kind.validate(read, year, settings)
+                if built is not None:
                     summaries[kind].append((source, kind.summary(built)))
             except InputError as exc:
-                found = exc.findings + found
-            findings[source] = found
+                findings[source] = exc.findings
+                unreadable.add(source)
+    duplicates: dict[Path, list] = {}
+    for kind, paths in sources.items():
+        duplicates.update(duplicate_findings(paths, identities, kind.noun))
+    for source, found in duplicates.items():  # first, or after why the file cannot be read
+        findings[source] = [*findings[source], *found] if source in unreadable else [*found, *findings[source]]
+    chosen = select(sources, [dept], identities) if dept else sources
+    summaries = {kind: [(s, row) for s, row in pairs if s not in duplicates] for kind, pairs in summaries.items()}
     rows = {kind: [row for _, row in pairs] for kind, pairs in summaries.items()}
     for kind, pairs in summaries.items():  # the checks between forms of different kinds
         for index, more in kind.cross_check(rows[kind], rows).items():

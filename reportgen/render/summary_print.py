@@ -10,7 +10,9 @@ break), every department's name shown (tick labels never skipped, axes not delet
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from copy import copy
+from typing import Any
 
 ROW_POINTS = 15.0  # every row of the chart sheet (Excel's default row height)
 PAGE_ROWS = 33  # rows of ROW_POINTS on an A4 landscape page with 0.5" margins (523 pt)
@@ -35,6 +37,38 @@ def add_title_row(sheet, year: int, columns: int, text: str | None = None) -> No
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.merge_cells(f"A1:{get_column_letter(columns)}1")
     sheet.row_dimensions[1].height = 30
+
+
+class CellStyles:
+    """Styles set on the first cell of each kind, then copied to the others: openpyxl
+    hashes every Font, Border and Alignment assigned, which was most of a large 汇总表's
+    time. The workbook gets the same styles, in the same order, as setting them on each
+    cell; `key` names what the style depends on besides the cell's style so far."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, Any] = {}
+
+    def apply(self, cell, key: Hashable, style: Callable[[Any], None]) -> None:
+        before = cell._style
+        known = (key, None if before is None else tuple(before))
+        made = self._made.get(known)
+        if made is None:
+            style(cell)
+            self._made[known] = copy(cell._style)
+        else:
+            cell._style = copy(made)
+
+
+def merge_row(sheet, row: int, first: int, last: int) -> None:
+    """Merge columns first..last of a row that no other merge overlaps: what
+    sheet.merge_cells does, without comparing the range with every merge already there
+    (quadratic over a 汇总表 with a merged row per form not built)."""
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    merged = MergedCellRange(sheet, CellRange(min_col=first, min_row=row, max_col=last, max_row=row).coord)
+    sheet.merged_cells.ranges.add(merged)
+    sheet._clean_merge_range(merged)  # the covered cells become MergedCells, borders drawn
 
 
 def landscape(sheet, margins: float = 0.5) -> None:

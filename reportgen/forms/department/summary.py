@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from reportgen.forms.department.compute import SummaryRow
-from reportgen.render.summary_print import add_charts, add_title_row, landscape
+from reportgen.render.summary_print import CellStyles, add_charts, add_title_row, landscape, merge_row
 from reportgen.settings import Settings
 
 MONEY_FORMAT, SCORE_FORMAT = "#,##0.00", "0.00"
@@ -49,24 +49,31 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Se
         cell.font, cell.border = head_font, border
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    styles = CellStyles()
+
+    def body_style(cell) -> None:
+        cell.font, cell.border = body_font, border
+        cell.alignment = Alignment(vertical="center", horizontal="left" if cell.column == 2 else "center")
+        if cell.column == 4:
+            cell.number_format = MONEY_FORMAT
+        elif 5 <= cell.column < 6 + len(levels):
+            cell.number_format = SCORE_FORMAT
+
+    # Row numbers are counted here: sheet.max_row scans every cell (a 汇总表 of N rows
+    # read it N times: quadratic).
     for index, row in enumerate(ordered, start=1):
         scores = dict(row.level_scores)
         values = [index, row.name, row.units, float(row.budget_total),
                   *[float(scores[n]) if n in scores else None for n in levels],
                   float(row.total_score), row.grade, row.below_full_marks]
         sheet.append(values)
-        for column, cell in enumerate(sheet[sheet.max_row], start=1):
-            cell.font, cell.border = body_font, border
-            cell.alignment = Alignment(vertical="center", horizontal="left" if column == 2 else "center")
-            if column == 2:
-                cell.data_type = "s"  # a name starting with "=" stays text
-        sheet.cell(sheet.max_row, 4).number_format = MONEY_FORMAT
-        for column in range(5, 6 + len(levels)):
-            sheet.cell(sheet.max_row, column).number_format = SCORE_FORMAT
-    last = sheet.max_row  # the charts cover the departments built
+        at = index + 1  # below the header
+        for column in range(1, len(values) + 1):
+            styles.apply(sheet.cell(at, column), column, body_style)
+        sheet.cell(at, 2).data_type = "s"  # a name starting with "=" stays text
     add_title_row(sheet, year, len(headers))  # rows move down by one (before any merge below)
-    last += 1
-    _append_not_built(sheet, failed, len(ordered), len(headers), body_font, border)
+    last = len(ordered) + 2  # the charts cover the departments built: below the title and header
+    _append_not_built(sheet, failed, len(ordered), len(headers), body_font, border, styles)
     widths = [6, 30, 8, 16, *[12] * len(levels), 10, 10, 12]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -83,25 +90,32 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Se
 
 
 def _append_not_built(sheet, failed: Sequence[tuple[str, str]], built: int, width: int,
-                      font, border) -> None:
+                      font, border, styles: CellStyles) -> None:
     """A row per department not built: 序号, name, 未生成 under 评价等级, the reason
     across the score columns."""
-    from openpyxl.styles import Alignment, Font
-
+    style = _not_built_style(font, border)
     for index, (name, reason) in enumerate(failed, start=built + 1):
         sheet.append([index, name])
-        row = sheet.max_row
+        row = index + 2  # below the title and the header
         sheet.cell(row, 2).data_type = "s"
         sheet.cell(row, 3).value = f"{NOT_BUILT}：{reason}"
         sheet.cell(row, width - 1).value = NOT_BUILT
-        sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width - 2)
+        merge_row(sheet, row, 3, width - 2)
         # Excel does not grow a merged row to its wrapped text: the height is set here
         merged = 8 + 16 + 12 * (width - 7) + 10  # the column widths set by render_summary
         text = sheet.cell(row, 3).value
         chars = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
         sheet.row_dimensions[row].height = 14 * max(1, math.ceil(chars * 1.1 / merged))
         for column in range(1, width + 1):
-            cell = sheet.cell(row, column)
-            cell.font, cell.border = Font(name=font.name, size=font.sz, color="C00000"), border
-            cell.alignment = Alignment(vertical="center", wrap_text=column == 3,
-                                       horizontal="left" if column in (2, 3) else "center")
+            styles.apply(sheet.cell(row, column), ("not built", column), style)
+
+
+def _not_built_style(font, border):
+    from openpyxl.styles import Alignment, Font
+
+    def style(cell) -> None:
+        cell.font, cell.border = Font(name=font.name, size=font.sz, color="C00000"), border
+        cell.alignment = Alignment(vertical="center", wrap_text=cell.column == 3,
+                                   horizontal="left" if cell.column in (2, 3) else "center")
+
+    return style

@@ -41,10 +41,10 @@ def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]])
     departments = _departments(others)
     out: dict[int, list[Finding]] = {}
     by_department: dict[str, list[int]] = {}
+    known = (f"本年度生成的部门表：{_some(list(departments), '部门')}" if departments
+             else "本年度没有生成任何部门表")  # once: not a list of every department per project
     for index, row in enumerate(rows):
         if row.department not in departments:
-            known = (f"本年度生成的部门表：{_some(list(departments), '部门')}" if departments
-                     else "本年度没有生成任何部门表")
             out.setdefault(index, []).append(warning(row.source, (
                 f"本年度没有主管部门「{row.department}」的部门整体支出绩效自评表（{known}）。请核对主管部门"
                 "是否与部门数据文件中的部门名称完全一致，或补上该部门的数据文件（部门数据有错误未能生成时，"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from reportgen.forms.project.compute import SummaryRow
-from reportgen.render.summary_print import add_title_row, landscape
+from reportgen.render.summary_print import CellStyles, add_title_row, landscape
 
 MONEY_FORMAT, SCORE_FORMAT, RATE_FORMAT = "#,##0.00##", "0.00", "0.00%"
 TEXT_COLUMNS = {1, 2}  # 主管部门, 项目名称: a name starting with "=" stays text
@@ -26,13 +26,16 @@ def _style_sheet(sheet, headers: list[str], widths: list[int], text_columns: set
         cell.font, cell.border = head_font, border
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    def body_style(cell) -> None:
+        cell.font, cell.border = body_font, border
+        left = cell.column in text_columns
+        cell.alignment = Alignment(vertical="center", horizontal="left" if left else "center", wrap_text=left)
+
+    styles = CellStyles()
     for row in sheet.iter_rows(min_row=2):
         for column, cell in enumerate(row, start=1):
-            cell.font, cell.border = body_font, border
-            left = column in text_columns
-            cell.alignment = Alignment(vertical="center", horizontal="left" if left else "center",
-                                       wrap_text=left)
-            if left:
+            styles.apply(cell, column, body_style)
+            if column in text_columns:
                 cell.data_type = "s"  # a name starting with "=" stays text
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -61,11 +64,12 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], failed: Sequ
                "说明"]
     sheet = workbook.create_sheet("项目")
     sheet.append(headers)
-    for row in ordered:
+    # Row numbers are counted here: sheet.max_row scans every cell (N rows read it N
+    # times: quadratic).
+    for last, row in enumerate(ordered, start=2):
         sheet.append([row.department, row.name, _number(row.budget), _number(row.spent),
                       None if row.execution_rate is None else float(row.execution_rate / 100),
                       float(row.total_score), row.grade])
-        last = sheet.max_row
         sheet.cell(last, 3).number_format = sheet.cell(last, 4).number_format = MONEY_FORMAT
         sheet.cell(last, 5).number_format = RATE_FORMAT
         sheet.cell(last, 6).number_format = SCORE_FORMAT
@@ -81,7 +85,7 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], failed: Sequ
     headers = ["主管部门", "项目数", "全年执行数合计（万元）"]
     per_department = workbook.create_sheet("项目汇总")
     per_department.append(headers)
-    for department, (count, spent) in totals.items():
+    for at, (department, (count, spent)) in enumerate(totals.items(), start=2):
         per_department.append([department, count, float(spent)])
-        per_department.cell(per_department.max_row, 3).number_format = MONEY_FORMAT
+        per_department.cell(at, 3).number_format = MONEY_FORMAT
     _style_sheet(per_department, headers, [30, 10, 22], {1}, f"{year}年度各部门项目汇总")
