@@ -48,8 +48,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.properties import PageSetupProperties
+from xlsx_template_common import print_setup, set_default_font
 
 TITLE = "项目支出绩效自评表"
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
@@ -183,29 +182,8 @@ def build_sheet(ws) -> None:
         ws.row_dimensions[row].height = 15
 
     # Print: A4 landscape, one page wide, indicator header on every page, narrow margins.
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.page_margins.header = ws.page_margins.footer = 0.25
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.font = BODY_FONT
-    ws.oddFooter.center.size = 9
-    ws.print_title_rows = "12:12"
-    ws.print_area = f"A1:{LAST}16"
-    ws.sheet_view.showGridLines = False
-
-
-def set_default_font(wb) -> None:
-    """The Normal style's font (宋体 10): Excel and LibreOffice measure column widths in
-    digits of this font, so widths mean the same to both."""
-    wb._fonts = IndexedList([font()])
-    normal = next(s for s in wb._named_styles if s.name == "Normal")
-    normal.font = font()
+    print_setup(ws, title_rows="12:12", area=f"A1:{LAST}16", side_margin=0.5,
+                footer="第 &P 页 共 &N 页", footer_font=BODY_FONT)
 
 
 # Scores and rates are text (see above): ask Excel not to mark them with green triangles.
@@ -239,7 +217,7 @@ def finish_package(data: bytes) -> bytes:
 
 def build(target: Path) -> None:
     wb = Workbook()
-    set_default_font(wb)
+    set_default_font(wb, font())
     ws = wb.active
     ws.title = "自评表"
     build_sheet(ws)

@@ -28,8 +28,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.properties import PageSetupProperties
+from xlsx_template_common import print_setup, set_default_font
 
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
 BODY_SIZE = 10
@@ -178,35 +177,13 @@ def build_sheet(ws) -> None:
         ws.row_dimensions[row].height = 33
 
     # Print: A4 landscape, one page wide, header row on every page, narrow margins.
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.3
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.page_margins.header = ws.page_margins.footer = 0.25
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = BODY_FONT
-    ws.oddFooter.center.size = 9
-    ws.print_title_rows = "15:15"
-    ws.print_area = f"A1:{LAST}20"
-    ws.sheet_view.showGridLines = False
-
-
-def set_default_font(wb) -> None:
-    """The Normal style's font (宋体 10): Excel and LibreOffice measure column widths in
-    digits of this font, so widths mean the same to both (Calibri, openpyxl's default,
-    is missing on Linux and LibreOffice's substitute makes columns much wider)."""
-    wb._fonts = IndexedList([font()])
-    normal = next(s for s in wb._named_styles if s.name == "Normal")
-    normal.font = font()  # found at index 0
+    print_setup(ws, title_rows="15:15", area=f"A1:{LAST}20", side_margin=0.3,
+                footer="第 &P 页，共 &N 页", footer_font=BODY_FONT)
 
 
 def build(target: Path) -> None:
     wb = Workbook()
-    set_default_font(wb)
+    set_default_font(wb, font())
     ws = wb.active
     ws.title = "自评表"
     build_sheet(ws)
@@ -216,6 +193,6 @@ def build(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/自评表.xlsx")
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/department/自评表.xlsx")
     build(out)
     print(f"wrote {out}")
