@@ -58,6 +58,15 @@ def to_pdf(source: Path, out_dir: Path) -> Path:
     return convert_to_pdf([source], out_dir)[0]
 
 
+def set_at(data: dict, path: tuple, value) -> dict:
+    """data with the value at a key path (('indicators', 0, 'name')) replaced; returns data."""
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return data
+
+
 def make_year(tmp_path: Path, *sources: Path, year: int = 2022) -> Path:
     """A workspace with data/<year>/ holding copies of the given department files."""
     folder = tmp_path / "data" / str(year)

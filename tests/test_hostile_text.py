@@ -25,7 +25,7 @@ from reportgen.render.docx import render_docx
 from reportgen.render.xlsx import render_xlsx
 from reportgen.settings import Settings
 from reportgen.write.toml import dumps
-from tests.conftest import DEMO_TOML, DEPARTMENT, TEMPLATES, needs_office
+from tests.conftest import DEMO_TOML, DEPARTMENT, TEMPLATES, needs_office, set_at
 from tests.docx_helpers import all_text
 from tests.ooxml import assert_valid
 
@@ -59,12 +59,7 @@ DEMO_DATA = read_toml(DEMO_TOML).data
 
 
 def with_text(path: tuple, text: str) -> dict:
-    data = copy.deepcopy(DEMO_DATA)
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = text
-    return data
+    return set_at(copy.deepcopy(DEMO_DATA), path, text)
 
 
 def expected(path: tuple, text: str) -> str:

@@ -19,7 +19,7 @@ from reportgen.model import RawInput
 from reportgen.render.docx import render_docx
 from reportgen.render.xlsx import render_xlsx
 from reportgen.settings import Settings
-from tests.conftest import TEMPLATES
+from tests.conftest import TEMPLATES, set_at
 from tests.docx_helpers import all_text
 from tests.project_helpers import DEMO_PROJECTS, spec_project, write_project
 
@@ -51,12 +51,7 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def with_text(path: tuple, text: str) -> dict:
-    data = spec_project()
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = text
-    return data
+    return set_at(spec_project(), path, text)
 
 
 def expected(path: tuple, text: str) -> str:

@@ -1,4 +1,4 @@
-"""Builds the initial Word template templates/自评表.docx.
+"""Builds the initial Word template templates/department/自评表.docx.
 
 Run once by a developer (`python tools/build_docx_template.py`). After that, the
 .docx in templates/ is the source of truth: admins edit it in Word or WPS, and this
@@ -215,6 +215,6 @@ def build(target: Path) -> None:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/自评表.docx")
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/department/自评表.docx")
     build(out)
     print(f"wrote {out}")

@@ -1,4 +1,4 @@
-"""Builds the initial Excel template templates/自评表.xlsx.
+"""Builds the initial Excel template templates/department/自评表.xlsx.
 
 Run once by a developer (`python tools/build_xlsx_template.py`). After that, the
 .xlsx in templates/ is the source of truth: admins edit it in Excel or WPS (fonts,

@@ -1,5 +1,5 @@
 """Print and validity settings of the Word template, shared by build_docx_template.py and
-by a one-off update of templates/自评表.docx (run: python tools/docx_print_setup.py FILE).
+by a one-off update of templates/department/自评表.docx (run: python tools/docx_print_setup.py FILE).
 
 - table properties in schema order (CT_TblPr: … tblBorders, shd, tblLayout, tblCellMar,
   tblLook …; CT_TblCellMar: top, left, bottom, right), else Word offers to repair the file;
@@ -175,6 +175,6 @@ def apply(data: bytes) -> bytes:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/自评表.docx")
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/department/自评表.docx")
     target.write_bytes(apply(target.read_bytes()))
     print(f"updated {target}")
