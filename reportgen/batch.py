@@ -33,6 +33,7 @@ from reportgen.outcome import (
 )
 from reportgen.pipeline import BuildResult, build_file, identify, identity_of, read_once, warm_up
 from reportgen.settings import Settings
+from reportgen.shared_values import SharedValues
 from reportgen.validate import Identity, duplicate_findings
 
 Work = tuple[str, Path]  # (kind key, data file): small, so it crosses process boundaries
@@ -88,13 +89,14 @@ def build_many(
     settings = settings or Settings()
     reads = reads or {}
     results: dict[Work, BuildResult] = {}
+    shared = SharedValues()
 
     def one(item: Work) -> tuple:
         return (_build_one, item, year, templates_dir, out_dir, formats, settings,
                 reads.get(item[1]), item[1] in identify_only)
 
     def done(item: Work, result: BuildResult) -> None:
-        results[item] = result
+        results[item] = result = shared.result(result, item[1])
         if on_done:
             on_done(result)
 

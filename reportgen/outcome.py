@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -111,15 +111,20 @@ def _stems(kind: FormKind, source: Path, identity: Identity | None, year: int) -
     return {f"{output}_{year}年度{kind.title}" for output in outputs}
 
 
-def _forms_on_disk(folder: Path, kind: FormKind, year: int) -> list[Path]:
-    """The files of a kind's forms of the year in the output folder (not those moved aside)."""
+def _forms_on_disk(folder: Path, kind: FormKind, year: int) -> Iterator[str]:
+    """The files of a kind's forms of the year in the output folder (not those moved
+    aside), as paths relative to it ("项目/部门/名称_2022年度….docx"): strings, not Path
+    objects, for a folder of tens of thousands of files."""
     base = folder / kind.data_folder if kind.data_folder else folder
-    if not base.is_dir():
-        return []
     ends = tuple(f"_{year}年度{kind.title}{s}" for s in _SUFFIXES)
-    found = base.rglob("*") if kind.recursive() else base.iterdir()
-    return sorted(p for p in found if p.is_file() and p.name.endswith(ends)
-                  and STALE_DIR not in p.relative_to(folder).parts)
+    for top, dirs, files in os.walk(base):
+        relative = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else f"{relative}/"
+        if top == os.fspath(folder):
+            dirs[:] = [d for d in dirs if d != STALE_DIR]
+        if not kind.recursive():
+            dirs[:] = []
+        yield from (f"{prefix}{name}" for name in files if name.endswith(ends))
 
 
 def move_stale(folder: Path, year: int, outcome, kinds: Sequence[FormKind]) -> StaleFiles:
@@ -128,23 +133,27 @@ def move_stale(folder: Path, year: int, outcome, kinds: Sequence[FormKind]) -> S
     stale = StaleFiles()
     if not folder.is_dir():
         return stale
-    current = {path.resolve() for r in outcome.built for path in r.outputs}
     # Files of forms no longer in the data can be told only when every form's file has
     # said what it is (not after Ctrl-C, when forms not reached were not read).
     identified = all(source in outcome.identities for _, source in outcome.chosen)
-    candidates: list[Path] = []
+    candidates: list[str] = []  # relative to folder, as _forms_on_disk gives them
     for kind in kinds:
         for result in outcome.failed:
             if result.kind == kind.key:
                 for stem in _stems(kind, result.source, outcome.identities.get(result.source), year):
-                    candidates += [folder / f"{stem}{s}" for s in _SUFFIXES]
+                    candidates += [f"{stem}{s}" for s in _SUFFIXES]
         if outcome.whole_year and identified:
             known = {stem for key, source in outcome.chosen if key == kind.key
                      for stem in _stems(kind, source, outcome.identities.get(source), year)}
-            candidates += [p for p in _forms_on_disk(folder, kind, year)
-                           if p.relative_to(folder).as_posix().rsplit(".", 1)[0] not in known]
-    for path in dict.fromkeys(candidates):
-        if not path.is_file() or path.resolve() in current:
+            candidates += sorted((p for p in _forms_on_disk(folder, kind, year) if p.rsplit(".", 1)[0] not in known),
+                                 key=lambda p: p.split("/"))
+    paths = [folder / p for p in dict.fromkeys(candidates)]
+    paths = [p for p in paths if p.is_file()]
+    if not paths:  # the usual case: nothing to compare with the thousands of files built
+        return stale
+    current = {os.path.realpath(path) for r in outcome.built for path in r.outputs}
+    for path in paths:
+        if os.path.realpath(path) in current:
             continue
         target = folder / STALE_DIR / path.relative_to(folder)
         try:

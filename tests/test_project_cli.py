@@ -85,3 +85,27 @@ def test_a_project_that_now_fails_has_its_old_files_moved_aside(tmp_path):
     assert moved.is_file()
     summary = load_workbook(root / "output" / "2022" / "2022年度部门整体支出绩效自评汇总表.xlsx")["项目"]
     assert [c.value for c in summary[3]][1:2] == ["甲项目"] and summary["G3"].value == "未生成"
+
+
+def test_a_project_no_longer_in_the_data_has_its_files_moved_aside_once(tmp_path):
+    """A project file removed since the last build: its old files (in a subfolder of the
+    output) go aside; the other project's stay; the next build moves nothing more."""
+    root = workspace(tmp_path)
+    folder = root / "data" / "2022" / "项目" / DEPT
+    gone = write_project(folder, spec_project(project={"name": "甲项目", "department": DEPT, "unit": "中心"}))
+    write_project(folder, spec_project(project={"name": "乙项目", "department": DEPT, "unit": "中心"}))
+    args = ("build", "--year", 2022, "--data", root / "data", "--output", root / "output",
+            "--templates", TEMPLATES, "--format", "docx")
+    assert run_cli(*args).exit_code == 0
+    out = root / "output" / "2022"
+    gone.unlink()
+    result = run_cli(*args)
+    assert result.exit_code == 0
+    stale = out / "过期文件（本次未生成，请勿使用）"
+    assert sorted(p.relative_to(stale).as_posix() for p in stale.rglob("*.docx")) == [
+        f"项目/{DEPT}/甲项目_2022年度项目支出绩效自评表.docx"]
+    assert (out / "项目" / DEPT / "乙项目_2022年度项目支出绩效自评表.docx").is_file()
+    assert "已移到" in result.output
+    again = run_cli(*args)
+    assert again.exit_code == 0 and "已移到" not in again.output
+    assert len(list(stale.rglob("*.docx"))) == 1

@@ -59,10 +59,11 @@ def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]])
             continue
         listed = _some([f"{rows[i].source}（{rows[i].name}）{amount(rows[i].budget)} 万元" for i in indexes], "项目")
         source = getattr(department, "source", "") or "部门数据文件"
+        message = (  # one text for every project of the department (thousands of them)
+            f"主管部门「{name}」的 {len(indexes)} 个项目全年预算数合计 {amount(counted)} 万元，超过该部门"
+            f"整体支出绩效自评表（{source}）中的项目支出 {amount(limit)} 万元"
+            f"（多 {amount(counted - limit)} 万元）。"
+            f"计入的项目：{listed}。请核对各项目的全年预算数和金额单位（万元/元），以及部门的项目支出。")
         for index in indexes:
-            out.setdefault(index, []).append(warning(rows[index].source, (
-                f"主管部门「{name}」的 {len(indexes)} 个项目全年预算数合计 {amount(counted)} 万元，超过该部门"
-                f"整体支出绩效自评表（{source}）中的项目支出 {amount(limit)} 万元"
-                f"（多 {amount(counted - limit)} 万元）。"
-                f"计入的项目：{listed}。请核对各项目的全年预算数和金额单位（万元/元），以及部门的项目支出。")))
+            out.setdefault(index, []).append(warning(rows[index].source, message))
     return out

@@ -1,0 +1,37 @@
+"""Outcomes arriving from the workers share the names they repeat (memory of a year of
+thousands of forms), and keep every value."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from reportgen.pipeline import BuildResult
+from reportgen.shared_values import SharedValues
+from reportgen.validate import Identity
+
+
+def arrived(name: str) -> BuildResult:
+    """A result as a worker sends it: a fresh copy of everything."""
+    folder = Path("/out/2022/项目/广州市应急管理局")
+    result = BuildResult(
+        source=Path(f"/data/2022/项目/广州市应急管理局/{name}.toml"), kind="project", name=name,
+        group="广州市应急管理局", outputs=[folder / f"{name}_2022年度项目支出绩效自评表.docx",
+                                        folder / f"{name}_2022年度项目支出绩效自评表.xlsx"],
+        identity=Identity(name=name, label="项目名称", key=f"广州市应急管理局/{name}",
+                          output=f"项目/广州市应急管理局/{name}", where=f"{name}.toml project.name",
+                          group="广州市应急管理局"))
+    return pickle.loads(pickle.dumps(result))
+
+
+def test_results_share_what_they_repeat_and_keep_their_values():
+    shared = SharedValues()
+    sources = [Path(f"/data/2022/项目/广州市应急管理局/{n}.toml") for n in ("甲项目", "乙项目")]
+    first, second = (shared.result(arrived(s.stem), s) for s in sources)
+    assert first == arrived("甲项目") and second == arrived("乙项目")
+    assert first.source is sources[0]
+    assert first.group is second.group is first.identity.group is second.identity.group
+    assert first.name is first.identity.name
+    assert first.identity.label is second.identity.label
+    folders = [path.parts[-2] for path in (*first.outputs, *second.outputs)]  # 广州市应急管理局
+    assert all(folder is folders[0] for folder in folders)
