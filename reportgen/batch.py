@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from reportgen.validate import Identity, duplicate_findings
 
 Work = tuple[str, Path]  # (kind key, data file): small, so it crosses process boundaries
 FORMS_PER_WORKER = 4  # fewer forms per worker process are built faster in this one
+FORMS_IN_FLIGHT = 8  # forms handed to the pool per worker at a time (build_many)
 
 
 def default_jobs() -> int:
@@ -104,7 +106,7 @@ def build_many(
         kinds = [get_kind(key) for key in dict.fromkeys(key for key, _ in work)]
         with worker_pool(jobs, len(work), templates_dir, year, formats, kinds) as own:
             return build_many(work, year, templates_dir=templates_dir, out_dir=out_dir,
-                              formats=formats, settings=settings, on_done=on_done, pool=own,
+                              formats=formats, settings=settings, on_done=on_done, pool=own, jobs=jobs,
                               reads=reads, identify_only=identify_only)
     if pool is None:
         try:
@@ -114,12 +116,20 @@ def build_many(
         except KeyboardInterrupt:
             raise BuildInterrupted(list(results.values())) from None
     else:
-        futures = {}
+        # A few forms per worker handed over at a time, the next as one finishes: the
+        # forms waiting are items of `work`, not a Future each (memory flat with N).
+        futures: dict = {}
+        waiting = iter(work)
         try:
-            for item in work:
+            for item in islice(waiting, FORMS_IN_FLIGHT * max(1, jobs)):
                 futures[pool.submit(*one(item))] = item
-            for future in as_completed(futures):
-                done(futures[future], future.result())
+            while futures:
+                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done(futures[future], future.result())
+                    del futures[future]  # after done(): a Ctrl-C in between keeps its result
+                    for item in islice(waiting, 1):
+                        futures[pool.submit(*one(item))] = item
         except KeyboardInterrupt:
             for future in futures:
                 future.cancel()  # those not yet handed to a worker
