@@ -10,7 +10,7 @@ from typing import Literal
 Level = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     level: Level
     location: str  # "文件 第N行 键 indicators[3].score" or "指标评分!F12"

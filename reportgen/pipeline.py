@@ -33,7 +33,7 @@ class YearNotFound(NotFound):
     """The data folder for a year does not exist or holds no data file."""
 
 
-@dataclass
+@dataclass(slots=True)
 class BuildResult:
     source: Path
     kind: str  # FormKind.key

@@ -26,12 +26,21 @@ class SharedValues:
         folder = self._folders.setdefault(path.parent, path.parent)
         return folder / path.name
 
+    def value(self, value: Any) -> Any:
+        """Text shared; a tuple rebuilt with its text shared (e.g. a department's
+        (一级指标, score) pairs); anything else as it is."""
+        if isinstance(value, str):
+            return self.string(value)
+        if isinstance(value, tuple):
+            return tuple(self.value(v) for v in value)
+        return value
+
     def fields(self, value: T) -> T:
         """A dataclass instance with its text fields shared (a copy when it is frozen)."""
         if not dataclasses.is_dataclass(value) or isinstance(value, type):
             return value
-        changes = {f.name: self.string(v) for f in dataclasses.fields(value)
-                   if isinstance(v := getattr(value, f.name), str)}
+        changes = {f.name: self.value(v) for f in dataclasses.fields(value)
+                   if isinstance(v := getattr(value, f.name), str | tuple)}
         try:
             for name, text in changes.items():
                 setattr(value, name, text)

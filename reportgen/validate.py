@@ -230,7 +230,7 @@ def build_model(data: dict[str, Any], raw: RawInput, build) -> tuple[Any, list[F
         return None, exc.findings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identity:
     """What a data file says it is: small, so it crosses process boundaries."""
 

@@ -35,3 +35,19 @@ def test_results_share_what_they_repeat_and_keep_their_values():
     assert first.identity.label is second.identity.label
     folders = [path.parts[-2] for path in (*first.outputs, *second.outputs)]  # 广州市应急管理局
     assert all(folder is folders[0] for folder in folders)
+
+
+def test_text_inside_tuples_is_shared_too():
+    """A department's summary row carries (一级指标, score) pairs: the names repeat on every row."""
+    from decimal import Decimal
+
+    from reportgen.forms.department.compute import SummaryRow
+
+    shared = SharedValues()
+    rows = [pickle.loads(pickle.dumps(SummaryRow(
+        name=f"部门{i}", units=1, budget_total=Decimal("1.00"), budget_project=Decimal("0.50"), total_score=Decimal("90.00"), grade="优",
+        below_full_marks=0, level_scores=(("产出指标", Decimal("40.00")), ("效益指标", Decimal("30.00"))))))
+        for i in range(2)]
+    first, second = (shared.fields(row) for row in rows)
+    assert first == rows[0] and second == rows[1]
+    assert first.level_scores[1][0] is second.level_scores[1][0] and first.grade is second.grade

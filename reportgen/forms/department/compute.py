@@ -37,7 +37,7 @@ def evaluate(department: Department, settings: Settings) -> Evaluation:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SummaryRow:
     """One department's line in the year's 汇总表 (small: it crosses process boundaries)."""
 

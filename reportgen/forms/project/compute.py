@@ -50,7 +50,7 @@ def in_wan(value: Decimal, unit: str) -> Decimal:
     return value / TEN_THOUSAND if unit == "元" else value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SummaryRow:
     """One project's line in the year's 汇总表 and its cross checks (small and picklable:
     it crosses process boundaries)."""
