@@ -45,8 +45,9 @@ def test_text_inside_tuples_is_shared_too():
 
     shared = SharedValues()
     rows = [pickle.loads(pickle.dumps(SummaryRow(
-        name=f"部门{i}", units=1, budget_total=Decimal("1.00"), budget_project=Decimal("0.50"), total_score=Decimal("90.00"), grade="优",
-        below_full_marks=0, level_scores=(("产出指标", Decimal("40.00")), ("效益指标", Decimal("30.00"))))))
+        name=f"部门{i}", units=1, budget_total=Decimal("1.00"), budget_project=Decimal("0.50"),
+        total_score=Decimal("90.00"), grade="优", below_full_marks=0,
+        level_scores=(("产出指标", Decimal("40.00")), ("效益指标", Decimal("30.00"))))))
         for i in range(2)]
     first, second = (shared.fields(row) for row in rows)
     assert first == rows[0] and second == rows[1]
