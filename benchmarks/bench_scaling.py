@@ -10,8 +10,13 @@ and the marginal cost per form between consecutive sizes: (t[b] - t[a]) / (b - a
 leaves out start-up. Linear means the marginal stays flat: target, the last range's
 marginal within 15% of the first's (ratio <= 1.15). Each size is built --repeat times and
 the fastest run counts (the least disturbed by the machine): on a shared 2-core VM single
-runs of 600 forms varied by +-15%, enough to move the ratio from 0.92 to 1.30. Peak memory should not grow with N
-beyond the 汇总表's rows (tens of bytes per row).
+runs of 600 forms varied by +-15%, enough to move the ratio from 0.92 to 1.30.
+
+Peak memory (the median of the runs' peaks; a first run may prepare the templates in the
+main process) should grow with N by no more than what the main process must hold per
+form: its 汇总表 row, what it says it is (for the checks between forms) and where its files
+went (for the closing report and 生成结果.txt), about 3 KB of Python objects; the lines
+print the growth per form.
 
 A build of 6,000 forms takes minutes; the machine it runs on should say how many cores
 it had and whether it was shared. Prints readable lines, then one JSON line last.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 from itertools import pairwise
@@ -67,13 +73,14 @@ def main() -> None:
                     data = data_for(work, kind, n, departments, work / "src" / "projects") \
                         if not (work / f"{kind}-{n}").exists() else work / f"{kind}-{n}"
                     runs = [run_build(data, work / "out", jobs=j) for _ in range(args.repeat)]
-                    times[n], peaks[n] = min(t for t, _ in runs), max(p for _, p in runs)
+                    times[n], peaks[n] = min(t for t, _ in runs), statistics.median(p for _, p in runs)
                     spread = max(t for t, _ in runs) - times[n]
                     print(f"{kind}, --jobs {j}, {n} forms: {times[n]:.2f} s (+{spread:.2f} s over {args.repeat} runs), "
                           f"{times[n] * 1000 / n:.1f} ms per form overall, peak RSS {peaks[n]:.0f} MB", flush=True)
                 marginals = [(a, b, (times[b] - times[a]) * 1000 / (b - a)) for a, b in pairwise(sizes)]
                 for a, b, ms in marginals:
-                    print(f"  marginal {a}->{b}: {ms:.1f} ms per form")
+                    print(f"  marginal {a}->{b}: {ms:.1f} ms per form; "
+                          f"peak RSS {(peaks[b] - peaks[a]) * 1024 / (b - a):.1f} KB more per form")
                 ratio = marginals[-1][2] / marginals[0][2] if len(marginals) > 1 else None
                 if ratio is not None:
                     print(f"  ratio last/first marginal: {ratio:.2f} (target <= 1.15)", flush=True)
