@@ -258,10 +258,13 @@ def build_file(
     if not result.ok:
         return result
     folder = out_dir / str(year)
+    suffixes = [*rendered, *(["pdf"] if "pdf" in formats else [])]
+    paths = inside(folder, *(folder / kind.output_path(built, f".{suffix}") for suffix in suffixes))
+    targets = dict(zip(suffixes, paths, strict=True))
     writes: list[tuple[Path, bytes]] = []
     scratch = None
     for fmt, data in rendered.items():
-        target = inside(folder, folder / kind.output_path(built, f".{fmt}"))
+        target = targets[fmt]
         if fmt not in formats:  # the .docx of a PDF only: in a hidden scratch folder
             target.parent.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(prefix=".pdf-", dir=target.parent))
@@ -283,8 +286,7 @@ def build_file(
         if scratch is None or target.parent != scratch:
             result.outputs.append(target)
         if target.suffix == ".docx" and "pdf" in formats:
-            pdf = inside(folder, folder / kind.output_path(built, ".pdf"))
-            result.pdf_job = PdfJob(target=pdf, docx=target, scratch=scratch)
+            result.pdf_job = PdfJob(target=targets["pdf"], docx=target, scratch=scratch)
     result.summary = kind.summary(built)
     return result
 

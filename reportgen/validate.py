@@ -16,7 +16,6 @@ form.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -145,21 +144,24 @@ def clean_texts(data: Any, locate: Locate, contract: Contract, path: KeyPath = (
         if not isinstance(value, str):
             continue
         text = value.replace("\r\n", "\n").replace("\r", "\n")
-        label = (f"{contract.label_of(path)}第{key + 1}段" if isinstance(key, int)
-                 else contract.label_of(at))
         removed = _FORBIDDEN.findall(text)
         if removed:
             text = _FORBIDDEN.sub("", text)
             shown = "、".join(sorted({f"U+{ord(c):04X}" for c in removed}))
             findings.append(warning(locate(at), (
-                f"「{label}」含有 {len(removed)} 个不可见的控制字符（{shown}），"
+                f"「{_text_label(contract, path, key)}」含有 {len(removed)} 个不可见的控制字符（{shown}），"
                 "Word/Excel 文件中不能保存，已删除。多见于从网页或其他软件复制的文字，请核对内容。")))
         if len(text) > MAX_TEXT_CHARS:
             findings.append(error(locate(at), (
-                f"「{label}」过长（{len(text)} 个字符），超过 Excel 单元格的上限 "
+                f"「{_text_label(contract, path, key)}」过长（{len(text)} 个字符），超过 Excel 单元格的上限 "
                 f"{MAX_TEXT_CHARS} 个字符，请精简。")))
         data[key] = text
     return findings
+
+
+def _text_label(contract: Contract, path: KeyPath, key: str | int) -> str:
+    """What a text is called in a message: its label, or its list's label and paragraph."""
+    return f"{contract.label_of(path)}第{key + 1}段" if isinstance(key, int) else contract.label_of((*path, key))
 
 
 def clear_blanks(data: dict[str, Any], contract: Contract) -> None:
@@ -204,11 +206,21 @@ def position(finding: Finding, contract: Contract) -> tuple[int, int, int]:
     return 0, 0, contract.top_keys.index(top) + 1 if top in contract.top_keys else 0
 
 
+def _tree_copy(data: Any) -> Any:
+    """A copy of the data's tables and lists, to be cleaned; the values in them (texts,
+    numbers, dates) cannot change and are shared. (copy.deepcopy: twice the time.)"""
+    if isinstance(data, dict):
+        return {key: _tree_copy(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_tree_copy(value) for value in data]
+    return data
+
+
 def prepare(raw: RawInput, contract: Contract) -> tuple[dict[str, Any] | None, list[Finding]]:
     """A cleaned copy of the data (None when its shape is wrong) and the findings of the
     checks every kind shares."""
     findings = list(raw.findings)
-    data = copy.deepcopy(raw.data)
+    data = _tree_copy(raw.data)
     shape = check_shape(data, raw.locate, contract)
     findings.extend(shape)
     if has_errors(shape):

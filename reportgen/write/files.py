@@ -106,9 +106,11 @@ def safe_file_name(name: str) -> str:
     return text or "未命名部门"
 
 
-def inside(folder: Path, target: Path) -> Path:
-    """target, after checking that it resolves inside folder (never writes elsewhere)."""
-    resolved = target.resolve()
-    if not resolved.is_relative_to(folder.resolve()):
-        raise ValueError(f"refusing to write outside {folder}: {target}")
-    return target
+def inside(folder: Path, *targets: Path) -> list[Path]:
+    """targets, after checking that each resolves inside folder (never writes elsewhere;
+    the folder is resolved once for all: each resolve checks every folder of the path)."""
+    root = folder.resolve()
+    for target in targets:
+        if not target.resolve().is_relative_to(root):
+            raise ValueError(f"refusing to write outside {folder}: {target}")
+    return list(targets)

@@ -6,7 +6,7 @@ all measured against the sheet's column widths (_Sheet)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.errors import TemplateError
@@ -21,12 +21,18 @@ SHORT_LABEL_LINES = 3  # top-aligned merged text up to this many lines stays in 
 
 @dataclass
 class _Sheet:
-    """Measurements of the output sheet."""
+    """Measurements of the output sheet: its column widths, set when the template is
+    prepared (then fixed: the width of each span of columns is added up once)."""
 
     widths: dict[int, float]
+    spans: dict[tuple[int, int], float] = field(default_factory=dict, repr=False, compare=False)
 
     def width(self, first: int, last: int) -> float:
-        return sum(self.widths.get(c, DEFAULT_COLUMN_WIDTH) for c in range(first, last + 1))
+        width = self.spans.get((first, last))
+        if width is None:
+            width = self.spans[first, last] = sum(self.widths.get(c, DEFAULT_COLUMN_WIDTH)
+                                                  for c in range(first, last + 1))
+        return width
 
     def line_height(self, cell: TemplateCell) -> float:
         return cell.font_size * LINE_FACTOR

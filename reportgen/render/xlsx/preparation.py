@@ -221,12 +221,13 @@ def prepare(template: Path) -> PreparedTemplate:
         xf_count = len(entries)
         quote_prefixed = {i for i, xf in enumerate(entries) if xf.get("quotePrefix") in ("1", "true")}
 
-    sheet = _Sheet({})
+    widths = {}
     for letter, dimension in ws.column_dimensions.items():
         if dimension.width:
             first = dimension.min or _col(letter)
             for column in range(first, (dimension.max or first) + 1):
-                sheet.widths[column] = dimension.width
+                widths[column] = dimension.width
+    sheet = _Sheet(widths)
     area_cols = _area_columns(ws.print_area) or (1, ws.max_column)
     printing = page_capacity(ws, sheet, area_cols)
     if printing.fixed_scale is not None:
