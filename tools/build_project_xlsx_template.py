@@ -48,7 +48,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from xlsx_template_common import print_setup, set_default_font
+from xlsx_template_common import Sheet, print_setup, set_default_font
 
 TITLE = "项目支出绩效自评表"
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
@@ -87,24 +87,6 @@ NARRATIVE = {"font": font(), "alignment": align("left", "top"), "border": BOX}
 TOP_LABEL = {"font": font(), "alignment": align("center", "top"), "border": BOX}
 MARKER = {"font": font(9, italic=True, color="808080"),
           "alignment": align("left", "center", wrap=False)}
-
-
-class Sheet:
-    def __init__(self, ws):
-        self.ws = ws
-
-    def put(self, ref: str, value, style: dict, number_format: str | None = None) -> None:
-        """Write a cell or a merged range; every cell of the range gets the style
-        (so borders show on all edges in every spreadsheet program)."""
-        if ":" in ref:
-            self.ws.merge_cells(ref)
-        for row in self.ws[ref] if ":" in ref else [[self.ws[ref]]]:
-            for cell in row:
-                for key, val in style.items():
-                    setattr(cell, key, val)
-                if number_format:
-                    cell.number_format = number_format
-        self.ws[ref.split(":")[0]].value = value
 
 
 FUND_ROWS = [("年度资金总额", "total"), ("其中：当年财政拨款", "current"),

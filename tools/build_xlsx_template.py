@@ -28,6 +28,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from xlsx_template_common import Sheet as FormSheet
 from xlsx_template_common import print_setup, set_default_font
 
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
@@ -75,23 +76,7 @@ NUMBER = {"font": font(), "alignment": align(), "border": BOX}
 MARKER = {"font": font(9, italic=True, color="808080"), "alignment": align("left", "center", wrap=False)}
 
 
-class Sheet:
-    def __init__(self, ws):
-        self.ws = ws
-
-    def put(self, ref: str, value, style: dict, number_format: str | None = None) -> None:
-        """Write a cell or a merged range; every cell of the range gets the style
-        (so borders show on all edges in every spreadsheet program)."""
-        if ":" in ref:
-            self.ws.merge_cells(ref)
-        for row in self.ws[ref] if ":" in ref else [[self.ws[ref]]]:
-            for cell in row:
-                for key, val in style.items():
-                    setattr(cell, key, val)
-                if number_format:
-                    cell.number_format = number_format
-        self.ws[ref.split(":")[0]].value = value
-
+class Sheet(FormSheet):
     def box(self, ref: str) -> None:
         """An empty bordered cell or range."""
         self.put(ref, None, LABEL)

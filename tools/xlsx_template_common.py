@@ -1,6 +1,6 @@
 """What the Excel template builders share (tools/build_xlsx_template.py for the department
 form, tools/build_project_xlsx_template.py for the project form): the workbook's default
-font and the print setup of a form sheet."""
+font, the print setup of a form sheet and the writing of its styled cells."""
 
 from __future__ import annotations
 
@@ -36,3 +36,23 @@ def print_setup(ws, *, title_rows: str, area: str, side_margin: float, footer: s
     ws.print_title_rows = title_rows
     ws.print_area = area
     ws.sheet_view.showGridLines = False
+
+
+class Sheet:
+    """A form sheet being drawn: styled cells and merged ranges."""
+
+    def __init__(self, ws):
+        self.ws = ws
+
+    def put(self, ref: str, value, style: dict, number_format: str | None = None) -> None:
+        """Write a cell or a merged range; every cell of the range gets the style
+        (so borders show on all edges in every spreadsheet program)."""
+        if ":" in ref:
+            self.ws.merge_cells(ref)
+        for row in self.ws[ref] if ":" in ref else [[self.ws[ref]]]:
+            for cell in row:
+                for key, val in style.items():
+                    setattr(cell, key, val)
+                if number_format:
+                    cell.number_format = number_format
+        self.ws[ref.split(":")[0]].value = value
