@@ -5,7 +5,7 @@ docs/输入格式说明.md for the clerk's view.
 
 from __future__ import annotations
 
-from reportgen.contract import Column, Contract, ItemsSheet, RowSheet, TableSheet
+from reportgen.contract import Column, Contract, ItemsSheet, Money, RowSheet, TableSheet
 from reportgen.forms.department.rules import RULE_LABELS, rule_key
 
 # ----------------------------------------------------------------------------- TOML keys
@@ -139,6 +139,7 @@ CONTRACT = Contract(
     labels=LABELS,
     numeric=NUMERIC,
     amounts=(("budget",),),
+    money=Money("万元", {"万元": 2}),  # the budget is in 万元 with at most 2 decimals
     header_aliases=HEADER_ALIASES,
     sheets=(
         ItemsSheet(SHEET_BASIC, BASIC_ROWS, BASIC_ITEM, BASIC_VALUE, hints=BASIC_HINTS,

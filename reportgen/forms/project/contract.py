@@ -5,7 +5,7 @@ docs/输入格式说明.md for the clerk's view.
 
 from __future__ import annotations
 
-from reportgen.contract import Column, Contract, ItemsSheet, KeyedRowsSheet, RowSheet, TableSheet
+from reportgen.contract import Column, Contract, ItemsSheet, KeyedRowsSheet, Money, RowSheet, TableSheet
 
 # ----------------------------------------------------------------------------- TOML keys
 TOP_KEYS = ("year", "money_unit", "project", "funds", "goal", "indicators")
@@ -47,6 +47,7 @@ NUMERIC: dict[tuple[str, ...], tuple[str, ...]] = {
 
 MONEY_UNITS = ("万元", "元")
 DEFAULT_MONEY_UNIT = "万元"
+MONEY_PLACES = {"万元": 4, "元": 2}  # most decimals a figure may carry in that unit
 
 # ----------------------------------------------------------------------------- workbook
 SHEET_BASIC = "基本情况"
@@ -123,6 +124,7 @@ CONTRACT = Contract(
     labels=LABELS,
     numeric=NUMERIC,
     amounts=(("funds",),),
+    money=Money(DEFAULT_MONEY_UNIT, MONEY_PLACES, key="money_unit"),
     header_aliases=HEADER_ALIASES,
     sheets=(
         ItemsSheet(SHEET_BASIC, BASIC_ROWS, hints=BASIC_HINTS, kinds={"年度": "year"}, table="project"),

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
 from reportgen import formats
+from reportgen.forms.project.contract import MONEY_PLACES as _MONEY_PLACES
+from reportgen.forms.project.contract import MONEY_UNITS
 from reportgen.settings import DEFAULT_GRADES, Settings
 
 CENT = Decimal("0.01")
@@ -20,8 +22,6 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 PRECISION = 50  # working precision: exact for any realistic amount, so only quantize rounds
 
-MONEY_UNITS = ("万元", "元")
-_MONEY_PLACES = {"万元": 4, "元": 2}  # most decimals a figure may carry in that unit
 NO_VALUE = formats.NO_VALUE  # printed where a figure does not apply (其中 rows, 执行率 without a budget)
 
 DEFAULT_BUDGET_WEIGHT = Decimal(10)  # 预算执行's 分值 unless data/<year>/设置.toml says otherwise
