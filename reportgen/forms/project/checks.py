@@ -23,7 +23,7 @@ from reportgen.forms.project.contract import (
     FUND_LABELS,
     MONEY_UNITS,
 )
-from reportgen.forms.project.model import Project, build_project, is_category_row
+from reportgen.forms.project.model import Funds, Project, build_project, is_category_row
 from reportgen.model import RawInput
 from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.validate import Locate, build_model, has_errors, in_file_order, prepare, to_decimal
@@ -32,7 +32,7 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 # The usual split of the indicator 分值 by 一级指标 (with 预算执行 10); [project] split overrides.
 DEFAULT_SPLIT: dict[str, Decimal] = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
-SETTING_KEYS = ("budget_weight", "split")
+SETTING_KEYS = ("budget_weight", "max_execution_rate", "split")
 _WEIGHT_NOTE = re.compile(r"[（(][^（()）]*[)）]\s*$")  # 产出指标（50分） -> 产出指标
 
 
@@ -48,6 +48,7 @@ class Rules:
 
     budget_weight: Decimal
     split: dict[str, Decimal]
+    max_rate: Decimal = rules.DEFAULT_MAX_RATE  # the highest 执行率 (%) accepted
 
 
 def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
@@ -57,18 +58,24 @@ def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
     unknown = [key for key in table if key not in SETTING_KEYS]
     if unknown:
         return None, [error(f"{where}.{unknown[0]}", (
-            f"不认识的项目表设置「{unknown[0]}」，请删除或改正（可用：budget_weight、split）。"))]
+            f"不认识的项目表设置「{unknown[0]}」，请删除或改正（可用：{'、'.join(SETTING_KEYS)}）。"))]
     try:
         weight = rules.budget_weight(settings)
     except ValueError as exc:
         return None, [error(f"{where}.budget_weight", f"预算执行的分值{exc}。请改正（默认为 10）。")]
+    try:
+        max_rate = rules.max_execution_rate(settings)
+    except ValueError as exc:
+        return None, [error(f"{where}.max_execution_rate", (
+            f"允许的最高执行率{exc}。请改正（默认为 {plain(rules.DEFAULT_MAX_RATE)}，即 "
+            f"{plain(rules.DEFAULT_MAX_RATE)}%）。"))]
     split = table.get("split", DEFAULT_SPLIT)
     figures = {name: to_decimal(value) for name, value in split.items()} if isinstance(split, dict) else {}
     if not figures or any(value is None or value <= 0 for value in figures.values()):
         return None, [error(f"{where}.split", (
             "应写成 [project.split] 表，每行一个一级指标及其分值合计，如 \"产出指标\" = 50、\"效益指标\" = 30、"
             "\"满意度指标\" = 10（中文键名要用英文双引号括起来）。"))]
-    return Rules(weight, {name: value for name, value in figures.items() if value is not None}), []
+    return Rules(weight, {name: value for name, value in figures.items() if value is not None}, max_rate), []
 
 
 def check_unit(data: dict[str, Any], locate: Locate) -> list[Finding]:
@@ -145,7 +152,7 @@ def _places(value: Decimal) -> int:
     return max(0, -value.as_tuple().exponent) if value.is_finite() else 0
 
 
-def check_funds(project: Project, locate: Locate) -> list[Finding]:
+def check_funds(project: Project, locate: Locate, year_rules_: Rules) -> list[Finding]:
     out: list[Finding] = []
     unit, allowed = project.money_unit, rules.money_places_allowed(project.money_unit)
     rows = {"current": project.current, "carryover": project.carryover, "other": project.other}
@@ -161,8 +168,18 @@ def check_funds(project: Project, locate: Locate) -> list[Finding]:
                 out.append(error(locate(at), (
                     f"{label} {plain(value)} 超过{allowed}位小数。金额单位为{unit}时最多{allowed}位小数"
                     f"，请改正（如 {amount(value, allowed)}）。")))
+    if has_errors(out):
+        return out
     total = project.total
     given = project.total_given
+    if given is not None and not any(total.values()) and any(given.values()):
+        # The published 年度资金总额 typed over 其中 rows left at 0: deleting it (the usual
+        # advice) would build a form of zeros; the amounts belong in the rows.
+        return [error(locate(("funds", "total")), (
+            f"年度资金总额填了 {amount(given.initial)} / {amount(given.budget)} / {amount(given.spent)}"
+            f"（年初预算数 / 全年预算数 / 全年执行数），但其中当年财政拨款、上年结转资金、其他资金三行都是 0。"
+            "请把金额填到对应的行（多数项目全部是当年财政拨款），三行之和就是年度资金总额；"
+            "不要删除年度资金总额而让三行留 0。"))]
     if given is not None:
         for position, (typed, computed) in enumerate(zip(given.values(), total.values(), strict=True)):
             if typed != computed:
@@ -173,17 +190,62 @@ def check_funds(project: Project, locate: Locate) -> list[Finding]:
                     f"{amount(project.carryover.values()[position])} + 其他资金 "
                     f"{amount(project.other.values()[position])} = {amount(computed)}。请改正年度资金总额"
                     f"（或删除这一行，由程序计算）。")))
-    where = locate(("funds", "total", 1)) if given is not None else locate(("funds", "current", 1))
-    if total.budget == 0 and total.spent != 0:
-        out.append(error(where, (
-            f"全年预算数为 0，全年执行数却是 {amount(total.spent)} {unit}，无法计算执行率。"
-            "请核对全年预算数（调整后的预算）和全年执行数。")))
-    elif total.budget > 0 and total.spent > total.budget:
-        rate = rules.execution_rate(total.budget, total.spent)
-        out.append(warning(locate(("funds", "total", 2)) if given is not None else locate(("funds", "current", 2)), (
-            f"全年执行数 {amount(total.spent)} 超过全年预算数 {amount(total.budget)}（执行率 "
-            f"{rules.percent_text(rate)}），预算执行得分按 100% 计。请核对；如确实超支，请在偏差原因中说明。")))
+    if has_errors(out):
+        return out
+    if not any(total.values()):
+        return out + [error(locate(("funds", "current")), (
+            f"项目资金全部为 0（各行的年初预算数、全年预算数、全年执行数都是 0）：表中没有执行率，预算执行"
+            f"也无从计分。请按预算批复和决算填写项目资金（单位：{unit}），多数项目填在当年财政拨款这一行。"))]
+    row = "total" if given is not None else "current"
+    out.extend(_implausible_spending(project, rows if given is not None else {**rows, "total": total},
+                                     locate, year_rules_, row))
     return out
+
+
+def _implausible_spending(project: Project, rows: dict[str, Funds], locate: Locate, year_rules_: Rules,
+                          row: str) -> list[Finding]:
+    """全年执行数 that cannot be right: 10× its 全年预算数 or more in any row (two units, or
+    digits typed twice), an 执行率 over the year's limit; 0 budgeted with spending."""
+    out: list[Finding] = []
+    unit = project.money_unit
+    for key, funds in rows.items():
+        if funds.budget > 0 and funds.spent >= rules.IMPLAUSIBLE_FACTOR * funds.budget:
+            if key == "total" and out:
+                continue  # a row already says it
+            where = ("funds", row if key == "total" else key, 2)  # a computed total has no line
+            times = (funds.spent / funds.budget).quantize(Decimal("0.1"))
+            out.append(error(locate(where), (
+                f"项目资金「{FUND_LABELS[key]}」的全年执行数 {amount(funds.spent)} 是全年预算数 "
+                f"{amount(funds.budget)} 的 {plain(times)} 倍（{unit}）。执行数不会超过预算这么多：多半是两个数"
+                "的单位不同（元与万元相差 10,000 倍）或多打了位数。请核对后改正；金额可带单位填写"
+                "（如 1,205,000元），程序会换算。")))
+    if out:
+        return out
+    total = project.total
+    if total.budget == 0 and total.spent != 0:
+        return [error(locate(("funds", row, 1)), (
+            f"全年预算数为 0，全年执行数却是 {amount(total.spent)} {unit}，无法计算执行率。"
+            "请核对全年预算数（调整后的预算）和全年执行数。"))]
+    if total.budget == 0:
+        return [warning(locate(("funds", row, 1)), (
+            f"全年预算数和全年执行数都是 0（年初预算数 {amount(total.initial)} {unit}）：执行率印为“—”，"
+            "预算执行得 0 分。如项目年内取消，请在年度总体目标的实际完成情况中说明；否则请填写全年预算数和"
+            "全年执行数。"))]
+    if total.spent <= total.budget:
+        return []
+    rate = rules.execution_rate(total.budget, total.spent)
+    assert rate is not None
+    limit = year_rules_.max_rate
+    if rate > limit:
+        return [error(locate(("funds", row, 2)), (
+            f"全年执行数 {amount(total.spent)} 超过全年预算数 {amount(total.budget)}，执行率 "
+            f"{rules.percent_text(rate)}，超过允许的 {plain(limit)}%。执行数一般不会超过调整后的全年预算数："
+            "请核对这两个数（全年预算数应填调整后的预算）。如确实如此，可在 "
+            f"data/{project.year}/{SETTINGS_FILE} 的 [project] 中把 max_execution_rate 调高"
+            f"（现为 {plain(limit)}）。"))]
+    return [warning(locate(("funds", row, 2)), (
+        f"全年执行数 {amount(total.spent)} 超过全年预算数 {amount(total.budget)}（执行率 "
+        f"{rules.percent_text(rate)}），预算执行得分按 100% 计。请核对；如确实超支，请在偏差原因中说明。"))]
 
 
 def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> list[Finding]:
@@ -248,7 +310,7 @@ def check_project(project: Project, raw: RawInput, year: int | None, year_rules_
         out.append(error(raw.locate(("year",)), (
             f"文件中的年度 {project.year} 与所在文件夹 {year} 不一致。请改正年度，"
             f"或把文件移到 data/{project.year}/项目/ 文件夹。")))
-    out.extend(check_funds(project, raw.locate))
+    out.extend(check_funds(project, raw.locate, year_rules_))
     out.extend(check_indicators(project, raw, year_rules_))
     return out
 

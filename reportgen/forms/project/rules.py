@@ -25,6 +25,8 @@ PRECISION = 50  # working precision: exact for any realistic amount, so only qua
 NO_VALUE = formats.NO_VALUE  # printed where a figure does not apply (其中 rows, 执行率 without a budget)
 
 DEFAULT_BUDGET_WEIGHT = Decimal(10)  # 预算执行's 分值 unless data/<year>/设置.toml says otherwise
+DEFAULT_MAX_RATE = Decimal("100.5")  # the highest 执行率 (%) accepted unless 设置.toml says otherwise
+IMPLAUSIBLE_FACTOR = Decimal(10)  # 全年执行数 this many times 全年预算数 or more: a unit typed wrong
 
 # Quantitative 年度指标值: operator, number, unit. Full-width forms (＞＝９０％, full-width space)
 # are folded to ASCII first; ≥ ≤ (and the rarer ≧ ≦) have no ASCII twin and are mapped here.
@@ -55,6 +57,19 @@ def budget_weight(settings: Settings) -> Decimal:
     if not ZERO <= weight <= HUNDRED:
         raise ValueError(f"应在 0 到 100 之间，现在是 {weight}")
     return weight
+
+
+def max_execution_rate(settings: Settings) -> Decimal:
+    """The highest 执行率 in percent a project may print ([project] max_execution_rate; 100.5
+    when absent): spending a little over the budget is rounding, more is a figure typed wrong.
+    ValueError (with the Chinese reason) when it is not a number in [100, 1000]."""
+    value = settings.of("project").get("max_execution_rate", DEFAULT_MAX_RATE)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not Decimal(value).is_finite():
+        raise ValueError(f"应为 100 到 1000 之间的数字（单位 %），现在是「{value}」")
+    rate = Decimal(value)
+    if not HUNDRED <= rate <= 10 * HUNDRED:
+        raise ValueError(f"应在 100 到 1000 之间（单位 %），现在是 {rate}")
+    return rate
 
 
 class ZeroBudgetWithSpending(ValueError):
@@ -102,12 +117,13 @@ def budget_score(weight: Decimal, rate_percent: Decimal | None) -> Decimal:
     the printed 得分 on a calculator (86.2451% would score 8.62 unrounded, but prints as 86.25%,
     and 10 × 86.25% = 8.625 -> 8.63 is what a reader checks).
 
-    Decision: rate None (budget and spending both 0) scores the full weight: nothing was
-    budgeted, so nothing was left unexecuted. A negative rate scores 0.
+    Rate None (全年预算数 and 全年执行数 both 0) scores 0 (issue 19): zero funds never earn
+    预算执行 points (the validator refuses a project whose funds are all 0, and warns when only
+    the year's budget and spending are). A negative rate scores 0.
     """
     _check_weight(weight)
     if rate_percent is None:
-        return _bounded_score(weight, weight)
+        return ZERO
     with localcontext() as ctx:
         ctx.prec = PRECISION
         share = min(max(rate_percent, ZERO), HUNDRED)
