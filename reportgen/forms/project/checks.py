@@ -248,6 +248,21 @@ def _implausible_spending(project: Project, rows: dict[str, Funds], locate: Loca
         f"{rules.percent_text(rate)}），预算执行得分按 100% 计。请核对；如确实超支，请在偏差原因中说明。"))]
 
 
+def blank_values(project: Project, locate: Locate) -> list[Finding]:
+    """A warning for each row whose 年度指标值 or 实际完成值 is blank: real forms leave them
+    blank on qualitative rows, and the form prints them blank; the clerk is told, not stopped."""
+    out: list[Finding] = []
+    for index, row in enumerate(project.indicators):
+        if row.is_category or (row.target and row.actual):
+            continue
+        blank = [label for label, value in (("年度指标值", row.target), ("实际完成值", row.actual)) if not value]
+        key = "target" if not row.target else "actual"
+        out.append(warning(locate(("indicators", index, key)), (
+            f"指标「{row.name}」的{'、'.join(blank)}留空，表中印为空白。定性指标可以留空；如有指标值或完成情况"
+            "（如 ≥50个、100%、及时），请填写。")))
+    return out
+
+
 def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> list[Finding]:
     locate = raw.locate
     out: list[Finding] = []
@@ -278,6 +293,7 @@ def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> lis
             out.append(warning(locate((*at, "reason")), (
                 f"指标「{row.name}」得分 {plain(score)} 低于分值 {plain(weight)}，但没有填写偏差原因分析及"
                 "改进措施。请说明未达成的原因和改进措施。")))
+    out.extend(blank_values(project, locate))
     weights = [row.weight for row in project.indicators if row.weight is not None]
     total = sum(weights, Decimal(0))
     budget_weight = year_rules_.budget_weight

@@ -63,6 +63,7 @@ class SummaryRow:
     execution_rate: Decimal | None
     total_score: Decimal
     grade: str
+    blank_actuals: int = 0  # indicators whose 实际完成值 was left blank
 
 
 def summarize(evaluation: Evaluation) -> SummaryRow:
@@ -77,4 +78,5 @@ def summarize(evaluation: Evaluation) -> SummaryRow:
         execution_rate=evaluation.execution_rate,
         total_score=evaluation.total_score,
         grade=evaluation.grade,
+        blank_actuals=sum(1 for row in project.indicators if not row.is_category and not row.actual),
     )
