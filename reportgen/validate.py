@@ -185,7 +185,7 @@ def clear_blanks(data: dict[str, Any], contract: Contract) -> None:
 
 
 # --------------------------------------------------------------------------- entry points
-_LINE = re.compile(r"第(\d+)行")
+_LINE = re.compile(r"第(\d+)(?:、\d+)*(?:等\d+)?行")  # 第12行; 第14、24、34行; 第14、…等26行 (a column)
 _CELL = re.compile(r"(\S+)!([A-Z]+)(\d+)")
 _KEY = re.compile(r"键 (\w+)")
 def position(finding: Finding, contract: Contract) -> tuple[int, int, int]:

@@ -83,7 +83,7 @@ def test_a_limit_below_100_percent_is_refused_in_the_settings(tmp_path):
     assert result.exit_code == 1
     assert ("允许的最高执行率应在 100 到 1000 之间（单位 %），现在是 99。请改正（默认为 100.5，即 100.5%）。"
             in result.output)
-    assert "设置.toml 键 project.max_execution_rate" in result.output
+    assert "data/2022/设置.toml 第2行 键 project.max_execution_rate：" in result.output
 
 
 def test_nothing_budgeted_and_nothing_spent_earns_no_budget_points(tmp_path):

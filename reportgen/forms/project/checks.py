@@ -49,33 +49,40 @@ class Rules:
     budget_weight: Decimal
     split: dict[str, Decimal]
     max_rate: Decimal = rules.DEFAULT_MAX_RATE  # the highest 执行率 (%) accepted
+    weight_setting: str = "设置.toml 的 [project] 中，未设置时为 10"  # where budget_weight is set
 
 
 def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
     """The [project] settings, or an error located in the settings file."""
-    where = f"{SETTINGS_FILE} 键 project"
     table = settings.of("project")
     unknown = [key for key in table if key not in SETTING_KEYS]
     if unknown:
-        return None, [error(f"{where}.{unknown[0]}", (
+        return None, [error(settings.where(("project", unknown[0])), (
             f"不认识的项目表设置「{unknown[0]}」，请删除或改正（可用：{'、'.join(SETTING_KEYS)}）。"))]
     try:
         weight = rules.budget_weight(settings)
     except ValueError as exc:
-        return None, [error(f"{where}.budget_weight", f"预算执行的分值{exc}。请改正（默认为 10）。")]
+        return None, [error(settings.where(("project", "budget_weight")),
+                            f"预算执行的分值{exc}。请改正（默认为 10）。")]
     try:
         max_rate = rules.max_execution_rate(settings)
     except ValueError as exc:
-        return None, [error(f"{where}.max_execution_rate", (
+        return None, [error(settings.where(("project", "max_execution_rate")), (
             f"允许的最高执行率{exc}。请改正（默认为 {plain(rules.DEFAULT_MAX_RATE)}，即 "
             f"{plain(rules.DEFAULT_MAX_RATE)}%）。"))]
     split = table.get("split", DEFAULT_SPLIT)
     figures = {name: to_decimal(value) for name, value in split.items()} if isinstance(split, dict) else {}
     if not figures or any(value is None or value <= 0 for value in figures.values()):
-        return None, [error(f"{where}.split", (
+        return None, [error(settings.where(("project", "split")), (
             "应写成 [project.split] 表，每行一个一级指标及其分值合计，如 \"产出指标\" = 50、\"效益指标\" = 30、"
             "\"满意度指标\" = 10（中文键名要用英文双引号括起来）。"))]
-    return Rules(weight, {name: value for name, value in figures.items() if value is not None}, max_rate), []
+    if "budget_weight" in table:
+        weight_setting = f"{settings.where(('project', 'budget_weight'))}，现为 {plain(weight)}"
+    else:
+        weight_setting = (f"在 {settings.source} 的 [project] 中，未设置时为 "
+                          f"{plain(rules.DEFAULT_BUDGET_WEIGHT)}")
+    return Rules(weight, {name: value for name, value in figures.items() if value is not None}, max_rate,
+                 weight_setting), []
 
 
 def check_unit(data: dict[str, Any], locate: Locate) -> list[Finding]:
@@ -302,7 +309,8 @@ def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> lis
         out.append(error(_column(raw, "indicators", "weight"), (
             f"各指标分值合计为 {plain(total)}，加上预算执行的分值 {plain(budget_weight)} 为 "
             f"{plain(total + budget_weight)}，应为 100（各指标分值合计应为 {plain(wanted)}，"
-            f"{'多' if total > wanted else '少'}了 {plain(abs(total - wanted))}）。请核对各指标的分值。")))
+            f"{'多' if total > wanted else '少'}了 {plain(abs(total - wanted))}）。请核对各指标的分值。"
+            + _budget_weight_note(project, total - wanted, year_rules_))))
         return out
     split = year_rules_.split
     if sum(split.values(), Decimal(0)) + budget_weight != HUNDRED:
@@ -318,6 +326,21 @@ def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> lis
             f"各一级指标的分值为 {shown}，与通常的分配（{usual}，预算执行 {plain(budget_weight)}）不同。"
             "请核对；如确实如此分配，可忽略本提示。")))
     return out
+
+
+def _budget_weight_note(project: Project, excess: Decimal, year_rules_: Rules) -> str:
+    """What a weight total off by the 预算执行 分值 most likely means, and where that 分值 is set."""
+    weight = plain(year_rules_.budget_weight)
+    setting = f"预算执行的分值是年度设置 budget_weight（{year_rules_.weight_setting}）"
+    if excess != year_rules_.budget_weight or excess <= 0:
+        return f"{setting}。"
+    like = [row.name or row.level2 for row in project.indicators
+            if row.weight == year_rules_.budget_weight
+            and any("预算执行" in text or "执行率" in text for text in (row.level1, row.level2, row.name))]
+    which = (f"指标「{like[0]}」看来就是预算执行，请删除这一行" if like
+             else "如有预算执行、执行率之类的指标行，请删除")
+    return (f"多出的 {weight} 正好是预算执行的分值：预算执行由程序按项目资金另行计分，不要再算进各指标"
+            f"（{which}）。{setting}；如本地区预算执行的分值不同，请在那里修改。")
 
 
 def check_project(project: Project, raw: RawInput, year: int | None, year_rules_: Rules) -> list[Finding]:

@@ -64,6 +64,8 @@ class SummaryRow:
     total_score: Decimal
     grade: str
     blank_actuals: int = 0  # indicators whose 实际完成值 was left blank
+    department_at: str = ""  # where its 主管部门 is written (file, line or cell), for messages
+    budget_at: str = ""  # where its 全年预算数 is
 
 
 def summarize(evaluation: Evaluation) -> SummaryRow:
@@ -79,4 +81,6 @@ def summarize(evaluation: Evaluation) -> SummaryRow:
         total_score=evaluation.total_score,
         grade=evaluation.grade,
         blank_actuals=sum(1 for row in project.indicators if not row.is_category and not row.actual),
+        department_at=project.department_at,
+        budget_at=project.budget_at,
     )

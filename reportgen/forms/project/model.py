@@ -77,6 +77,8 @@ class Project:
     goal_completion: str  # 年度总体目标 · 实际完成情况
     indicators: tuple[IndicatorRow, ...]
     source: Path | None = None
+    department_at: str = ""  # where 主管部门 is written, and 全年预算数 (for the checks between forms)
+    budget_at: str = ""
 
     @property
     def total(self) -> Funds:
@@ -147,6 +149,9 @@ class ProjectBuilder(Builder):
             goal_completion=self.text(("goal", "completion"), "年度总体目标的实际完成情况"),
             indicators=indicators,
             source=self.raw.source,
+            department_at=self.raw.locate(("project", "department")),
+            budget_at=self.raw.locate(("funds", "total" if "total" in self.raw.data.get("funds", {}) else "current",
+                                       1)),
         )
 
 
