@@ -7,8 +7,12 @@ data/<year>/设置.toml when it exists, with documented defaults.
 "良" = 80
 "中" = 60
 
+[department]        # 部门整体支出绩效自评表
+max_execution_rate = 100.5  # the highest 执行率 (%) typed for the 预算执行率 rule
+
 [project]           # 项目支出绩效自评表
 budget_weight = 10  # 预算执行 的分值 (some regions use 20)
+max_execution_rate = 100.5  # the highest 执行率 (%) of 全年执行数 ÷ 全年预算数
 
 [project.split]     # the usual 分值 of each 一级指标 (another split is a warning)
 "产出指标" = 50
@@ -67,6 +71,22 @@ class Settings:
         return hash((self.grades, tuple(sorted(self.kinds))))
 
 
+DEFAULT_MAX_RATE = Decimal("100.5")  # the highest 执行率 (%) accepted unless 设置.toml says otherwise
+
+
+def max_execution_rate(settings: Settings, kind: str) -> Decimal:
+    """The highest 执行率 in percent a form of this kind may carry ([<kind>] max_execution_rate;
+    100.5 when absent): spending a little over the budget is rounding, more is a figure typed
+    wrong. ValueError (with the Chinese reason) when it is not a number in [100, 1000]."""
+    value = settings.of(kind).get("max_execution_rate", DEFAULT_MAX_RATE)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not Decimal(value).is_finite():
+        raise ValueError(f"应为 100 到 1000 之间的数字（单位 %），现在是「{value}」")
+    rate = Decimal(value)
+    if not 100 <= rate <= 1000:
+        raise ValueError(f"应在 100 到 1000 之间（单位 %），现在是 {rate}")
+    return rate
+
+
 def _number(value: Any, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise InputError([error(where, f"应为数字，现在是「{value}」。")])
@@ -107,5 +127,5 @@ def load_settings(data_dir: Path, year: int) -> Settings:
     unknown = [key for key, value in data.items() if not isinstance(value, dict)]
     if unknown:
         raise InputError([error(where((unknown[0],)),
-                                "不认识的设置项，请删除或改正（可用：[grades]、[project]）。")])
+                                "不认识的设置项，请删除或改正（可用：[grades]、[department]、[project]）。")])
     return Settings(grades=grades, kinds=kinds, source=str(path), locate=where)

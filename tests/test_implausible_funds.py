@@ -1,14 +1,15 @@
 """Figures that cannot be right are refused, not warned about (issue 19, point 2): an 执行率
 over the year's limit (设置.toml max_execution_rate, default 100.5%), a 全年执行数 10× its
 全年预算数 or more, a project whose funds are all 0 (also when only 年度资金总额 was typed);
-zero funds never earn 预算执行 points. Through the command line, from TOML and the workbook."""
+zero funds never earn 预算执行 points; a department's typed 执行率 over its limit. Through the
+command line, from TOML and the workbook."""
 
 from __future__ import annotations
 
 import pytest
 from docx import Document
 
-from tests.conftest import run_cli
+from tests.conftest import DEMO_TOML, convert_file, run_cli
 from tests.docx_helpers import table_grid
 from tests.project_helpers import spec_project, write_project
 
@@ -101,3 +102,33 @@ def test_nothing_budgeted_and_nothing_spent_earns_no_budget_points(tmp_path):
     assert [c.text for c in total][-6:] == ["100.00", "0.00", "0.00", "10", "—", "0"]
     total_row = next(row for row in table if any(c.text == "总分" for c in row))
     assert [c.text for c in total_row][-3:-1] == ["100", "90"]
+
+
+@pytest.mark.parametrize("fmt", ["toml", "xlsx"])
+def test_a_department_execution_rate_over_the_limit_is_refused(tmp_path, fmt):
+    # 895.1 for 89.51: capped at 100%, it scored full marks without a word.
+    folder = tmp_path / "data" / "2022"
+    folder.mkdir(parents=True)
+    text = DEMO_TOML.read_text(encoding="utf-8").replace(
+        "score = 8.95\n", 'rule = "execution_rate"\nexecution_rate = 895.1\n', 1)
+    source = folder / DEMO_TOML.name
+    if fmt == "toml":
+        source.write_text(text, encoding="utf-8")
+    else:
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / DEMO_TOML.name).write_text(text, encoding="utf-8")
+        convert_file(tmp_path / "in" / DEMO_TOML.name, source.with_suffix(".xlsx"))
+    result = run_cli("check", "--year", 2022, "--data", tmp_path / "data")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = _lines(result, "错误")
+    where = "广州市应急管理局.toml 第93行 键 indicators[3].execution_rate" if fmt == "toml" \
+        else "广州市应急管理局.xlsx 指标评分!J4"
+    settings = tmp_path / "data" / "2022" / "设置.toml"
+    assert line == (
+        f"[错误] {where}：执行率 895.1% 超过允许的 100.5%：执行率一般不会超过 100%，多半是小数点或单位填错了"
+        f"（单位为 %，89.51 表示 89.51%）。请核对后改正。如确实如此，可在 {settings} 的 [department] 中把 "
+        "max_execution_rate 调高（现为 100.5）。")
+    (tmp_path / "data" / "2022" / "设置.toml").write_text("[department]\nmax_execution_rate = 900\n",
+                                                          encoding="utf-8")
+    allowed = run_cli("check", "--year", 2022, "--data", tmp_path / "data")
+    assert allowed.exit_code == 0, allowed.output

@@ -25,7 +25,7 @@ from reportgen.forms.project.contract import (
 )
 from reportgen.forms.project.model import Funds, Project, build_project, is_category_row
 from reportgen.model import RawInput
-from reportgen.settings import SETTINGS_FILE, Settings
+from reportgen.settings import DEFAULT_MAX_RATE, SETTINGS_FILE, Settings
 from reportgen.validate import Locate, build_model, has_errors, in_file_order, prepare, to_decimal
 
 HUNDRED = Decimal(100)
@@ -48,7 +48,7 @@ class Rules:
 
     budget_weight: Decimal
     split: dict[str, Decimal]
-    max_rate: Decimal = rules.DEFAULT_MAX_RATE  # the highest 执行率 (%) accepted
+    max_rate: Decimal = DEFAULT_MAX_RATE  # the highest 执行率 (%) accepted
     weight_setting: str = "设置.toml 的 [project] 中，未设置时为 10"  # where budget_weight is set
 
 
@@ -68,8 +68,8 @@ def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
         max_rate = rules.max_execution_rate(settings)
     except ValueError as exc:
         return None, [error(settings.where(("project", "max_execution_rate")), (
-            f"允许的最高执行率{exc}。请改正（默认为 {plain(rules.DEFAULT_MAX_RATE)}，即 "
-            f"{plain(rules.DEFAULT_MAX_RATE)}%）。"))]
+            f"允许的最高执行率{exc}。请改正（默认为 {plain(DEFAULT_MAX_RATE)}，即 "
+            f"{plain(DEFAULT_MAX_RATE)}%）。"))]
     split = table.get("split", DEFAULT_SPLIT)
     figures = {name: to_decimal(value) for name, value in split.items()} if isinstance(split, dict) else {}
     if not figures or any(value is None or value <= 0 for value in figures.values()):

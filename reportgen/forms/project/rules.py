@@ -16,6 +16,7 @@ from reportgen import formats
 from reportgen.forms.project.contract import MONEY_PLACES as _MONEY_PLACES
 from reportgen.forms.project.contract import MONEY_UNITS
 from reportgen.settings import DEFAULT_GRADES, Settings
+from reportgen.settings import max_execution_rate as settings_max_rate
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -25,7 +26,6 @@ PRECISION = 50  # working precision: exact for any realistic amount, so only qua
 NO_VALUE = formats.NO_VALUE  # printed where a figure does not apply (其中 rows, 执行率 without a budget)
 
 DEFAULT_BUDGET_WEIGHT = Decimal(10)  # 预算执行's 分值 unless data/<year>/设置.toml says otherwise
-DEFAULT_MAX_RATE = Decimal("100.5")  # the highest 执行率 (%) accepted unless 设置.toml says otherwise
 IMPLAUSIBLE_FACTOR = Decimal(10)  # 全年执行数 this many times 全年预算数 or more: a unit typed wrong
 
 # Quantitative 年度指标值: operator, number, unit. Full-width forms (＞＝９０％, full-width space)
@@ -60,16 +60,9 @@ def budget_weight(settings: Settings) -> Decimal:
 
 
 def max_execution_rate(settings: Settings) -> Decimal:
-    """The highest 执行率 in percent a project may print ([project] max_execution_rate; 100.5
-    when absent): spending a little over the budget is rounding, more is a figure typed wrong.
-    ValueError (with the Chinese reason) when it is not a number in [100, 1000]."""
-    value = settings.of("project").get("max_execution_rate", DEFAULT_MAX_RATE)
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or not Decimal(value).is_finite():
-        raise ValueError(f"应为 100 到 1000 之间的数字（单位 %），现在是「{value}」")
-    rate = Decimal(value)
-    if not HUNDRED <= rate <= 10 * HUNDRED:
-        raise ValueError(f"应在 100 到 1000 之间（单位 %），现在是 {rate}")
-    return rate
+    """The highest 执行率 (%) a project may print ([project] max_execution_rate; 100.5 when
+    absent); ValueError (with the Chinese reason) when it is not a number in [100, 1000]."""
+    return settings_max_rate(settings, "project")
 
 
 class ZeroBudgetWithSpending(ValueError):
