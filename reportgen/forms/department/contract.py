@@ -84,7 +84,7 @@ GOAL_COLUMNS = (
 )
 BUDGET_COLUMNS = tuple(
     Column(LABELS[("budget",)][key], key, width=16, kind="number",
-           hint="单位：万元，最多两位小数，只填数字。")
+           hint="单位：万元，最多两位小数。也可连同单位填写，如 394,818,400元，程序换算为万元。")
     for key in BUDGET_KEYS
 )
 INDICATOR_COLUMNS = (

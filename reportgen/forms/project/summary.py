@@ -41,7 +41,7 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], failed: Sequ
     headers = ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分", "评价等级",
                "实际完成值空白数", "说明"]
     sheet = table_sheet(workbook, "项目", f"{year}年度项目支出绩效自评汇总", headers,
-                        [30, 40, 18, 18, 10, 10, 10, 12, 60], "A3", len(ordered) + len(failed))
+                        [30, 40, 18, 18, 10, 10, 10, 14, 60], "A3", len(ordered) + len(failed))
     text = {1, 2, 9}  # 主管部门, 项目名称, 说明
     formats = [None, None, MONEY_FORMAT, MONEY_FORMAT, RATE_FORMAT, SCORE_FORMAT, None, None, None]
     _append_rows(sheet, 3, ([row.department, row.name, row.budget, row.spent,  # Decimals: see render.summary
