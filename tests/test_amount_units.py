@@ -157,3 +157,31 @@ def test_department_budget_not_exact_in_wan_yuan_is_refused(tmp_path, fmt):
     assert ("「总预算」 394,818,412元 换算为本表单位是 39,481.8412 万元，超过2位小数（本表金额单位为万元，"
             "最多2位小数），不能照原数记入。请填写 39481.84（万元，已四舍五入到2位小数），或核对原数。") in check.output
     assert check.output.count("[错误]") == 1  # not also "超过两位小数"
+
+
+def test_a_number_formatted_with_a_unit_in_the_workbook_is_converted(tmp_path):
+    # A figure pasted from a published 元 table keeps its cell format: the clerk sees 1,077,288.00元.
+    path = write_project(tmp_path.joinpath(*PROJECTS), _wan_yuan_project([125, 125, "107.7288"]), stem="项目",
+                         fmt="xlsx")
+    book = load_workbook(path)
+    cell = book["项目资金"]["D2"]
+    cell.value, cell.number_format = 1077288, '#,##0.00"元"'
+    book["项目资金"]["C2"].number_format = '0.00"万元"'  # the form's own unit: taken as is
+    book.save(path)
+    check = run_cli("check", "--year", 2022, "--data", tmp_path / "data")
+    assert check.exit_code == 0, check.output
+    [line] = [line.strip() for line in check.output.splitlines() if "按本表单位" in line]
+    assert line == ("[警告] 项目.xlsx 项目资金!D2：项目资金「当年财政拨款」的全年执行数 1077288元 按本表单位记为 "
+                    "107.7288 万元（本表金额单位为万元）。请核对；如单位填错，请改正。")
+
+
+def test_a_department_budget_cell_formatted_in_yuan_is_converted(tmp_path):
+    root = _department(tmp_path, "39481.84", "xlsx")
+    path = root / "data" / "2022" / DEMO_TOML.with_suffix(".xlsx").name
+    book = load_workbook(path)
+    book["预算"]["A2"].value, book["预算"]["A2"].number_format = 394818400, '#,##0"元"'
+    book.save(path)
+    check = run_cli("check", "--year", 2022, "--data", root / "data")
+    assert check.exit_code == 0, check.output
+    assert ("[警告] 广州市应急管理局.xlsx 预算!A2：「总预算」 394818400元 按本表单位记为 39,481.84 万元"
+            "（本表金额单位为万元）。") in check.output
