@@ -1,8 +1,8 @@
 """Amounts typed with a money unit (issue 19): ``1,205,000元`` in a form kept in 万元.
 
 The unit a clerk types is the one piece of information that tells which figure is meant, so
-it is never dropped. An amount with a unit (元, 千元, 万元, 亿元; thousands separators
-allowed; full-width digits folded) is converted exactly (Decimal) to the form's unit:
+it is never dropped. An amount with a unit (元, 千元, 万元, 亿元, or ¥ before it; thousands
+separators allowed; full-width digits folded) is converted exactly (Decimal) to the form's unit:
 
 - the same unit: the number is taken as is, silently (``120.5万元`` in a 万元 form);
 - another unit, exact within the form's decimals: taken converted, with a warning that shows
@@ -32,20 +32,22 @@ UNIT_FACTORS: dict[str, Decimal] = {"元": Decimal(1), "千元": Decimal(1000), 
                                     "亿元": Decimal(100000000)}
 # A number, with correct thousands separators only ("1,205,000"; "120,5" is not one: in some
 # countries the comma is the decimal mark), then a unit.
-_AMOUNT = re.compile(r"(?P<sign>[-+]?)\s*(?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
-                     r"\s*(?P<unit>" + "|".join(sorted(UNIT_FACTORS, key=len, reverse=True)) + r")")
+# ¥ (the full-width ￥ folds to it) before the number stands for 元 when no unit follows.
+_AMOUNT = re.compile(r"(?P<sign>[-+]?)\s*(?P<yen>¥?)\s*(?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
+                     r"\s*(?P<unit>" + "|".join(sorted(UNIT_FACTORS, key=len, reverse=True)) + r")?")
 PRECISION = 50
 
 
 def parse_amount(text: str) -> tuple[Decimal, str] | None:
     """``1,205,000元`` -> (Decimal('1205000'), '元'); ``１２０．５ 万元`` -> (120.5, '万元');
-    anything else (no unit, an unknown unit, a badly grouped number) -> None."""
+    ``￥1,205,000.00`` -> (1205000.00, '元'); anything else (no unit, an unknown unit, a badly
+    grouped number) -> None."""
     folded = unicodedata.normalize("NFKC", text).strip()
     match = _AMOUNT.fullmatch(folded)
-    if match is None:
+    if match is None or not (match["unit"] or match["yen"]):
         return None
     number = Decimal(match["number"].replace(",", ""))
-    return (-number if match["sign"] == "-" else number), match["unit"]
+    return (-number if match["sign"] == "-" else number), match["unit"] or "元"
 
 
 def plain(value: Decimal) -> str:

@@ -27,12 +27,14 @@ PROJECTS = ("data", "2022", "项目")
     ("１２０．５万元", "120.5", "万元"),  # full-width digits, as an IME types them
     ("3,948.184千元", "3948.184", "千元"),
     ("0.0012亿元", "0.0012", "亿元"),
+    ("￥1,205,000.00", "1205000.00", "元"),  # the currency sign of a published 元 table
+    ("¥120万元", "120", "万元"),
 ])
 def test_amounts_with_a_unit_are_parsed(text, number, unit):
     assert parse_amount(text) == (D(number), unit)
 
 
-@pytest.mark.parametrize("text", ["1205000", "120,5万元", "1,20,5000元", "12.5美元", "约120万元", "万元"])
+@pytest.mark.parametrize("text", ["1205000", "120,5万元", "1,20,5000元", "12.5美元", "约120万元", "万元", "¥"])
 def test_anything_else_is_not_an_amount_with_a_unit(text):
     assert parse_amount(text) is None  # a decimal comma or a wrong grouping is never guessed
 
