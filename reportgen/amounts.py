@@ -65,8 +65,7 @@ def convert(number: Decimal, unit: str, to_unit: str) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = PRECISION
         value = number * UNIT_FACTORS[unit] / UNIT_FACTORS[to_unit]
-    places = _places(value)
-    return value.quantize(Decimal(1).scaleb(-places))
+        return value.quantize(Decimal(1).scaleb(-_places(value)))
 
 
 def form_unit(data: dict[str, Any], money: Money) -> str | None:
@@ -120,33 +119,39 @@ def convert_amounts(data: dict[str, Any], locate: Callable[[KeyPath], str],
         return []
     places = money.places[to_unit]
     findings: list[Finding] = []
-    for path, holder, slot in list(_amount_cells(data, contract)):
-        typed = holder[slot]
-        parsed = parse_amount(typed)
-        if parsed is None:
-            continue  # no unit (or an unknown one): the model reports it as it does any number
-        number, unit = parsed
-        if unit == to_unit:
-            holder[slot] = number
-            continue
-        value = convert(number, unit, to_unit)
-        label = _label(contract, path)
-        shown = typed.strip()
-        if _places(value) <= places:
-            holder[slot] = value
-            findings.append(warning(locate(path), (
-                f"{label} {shown} 按本表单位记为 {plain(value)} {to_unit}（本表金额单位为{to_unit}）。"
-                "请核对；如单位填错，请改正。")))
-            continue
-        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        other = ""
-        if money.key is not None and unit in money.places:
-            other = f"或把{contract.label_of((money.key,))}改为{unit}、全部金额按{unit}填写，"
-        findings.append(error(locate(path), (
-            f"{label} {shown} 换算为本表单位是 {plain(value)} {to_unit}，超过{places}位小数"
-            f"（本表金额单位为{to_unit}，最多{places}位小数），不能照原数记入。请填写 "
-            f"{rounded:f}（{to_unit}，已四舍五入到{places}位小数），{other}"
-            "或核对原数。")))
-        holder[slot] = rounded  # reported above, not again as too many decimals
+    with localcontext() as ctx:
+        ctx.prec = PRECISION  # exact for any figure typed (a huge one is refused by the model)
+        for path, holder, slot in list(_amount_cells(data, contract)):
+            findings.extend(_convert_one(path, holder, slot, to_unit, places, money, contract, locate))
     return findings
 
+
+def _convert_one(path: KeyPath, holder: Any, slot: Any, to_unit: str, places: int, money: Money,
+                 contract: Contract, locate: Callable[[KeyPath], str]) -> list[Finding]:
+    """Convert holder[slot] (a text) in place when it is an amount with a unit; its finding."""
+    typed = holder[slot]
+    parsed = parse_amount(typed)
+    if parsed is None:
+        return []  # no unit (or an unknown one): the model reports it as it does any number
+    number, unit = parsed
+    if unit == to_unit:
+        holder[slot] = number
+        return []
+    value = convert(number, unit, to_unit)
+    label = _label(contract, path)
+    shown = typed.strip()
+    if _places(value) <= places:
+        holder[slot] = value
+        return [warning(locate(path), (
+            f"{label} {shown} 按本表单位记为 {plain(value)} {to_unit}（本表金额单位为{to_unit}）。"
+            "请核对；如单位填错，请改正。"))]
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    holder[slot] = rounded  # reported here, not again as too many decimals
+    other = ""
+    if money.key is not None and unit in money.places:
+        other = f"或把{contract.label_of((money.key,))}改为{unit}、全部金额按{unit}填写，"
+    return [error(locate(path), (
+        f"{label} {shown} 换算为本表单位是 {plain(value)} {to_unit}，超过{places}位小数"
+        f"（本表金额单位为{to_unit}，最多{places}位小数），不能照原数记入。请填写 "
+        f"{rounded:f}（{to_unit}，已四舍五入到{places}位小数），{other}"
+        "或核对原数。"))]

@@ -187,3 +187,10 @@ def test_a_department_budget_cell_formatted_in_yuan_is_converted(tmp_path):
     assert check.exit_code == 0, check.output
     assert ("[警告] 广州市应急管理局.xlsx 预算!A2：「总预算」 394818400元 按本表单位记为 39,481.84 万元"
             "（本表金额单位为万元）。") in check.output
+
+
+def test_a_huge_amount_with_a_unit_is_refused_without_a_traceback(tmp_path):
+    root = _project_workspace(tmp_path, ["125", "125", "123,456,789,012,345,678,901,234,567,890元"])
+    check = run_cli("check", "--year", 2022, "--data", root / "data")
+    assert check.exit_code == 1 and "Traceback" not in check.output
+    assert "数值过大" in check.output
