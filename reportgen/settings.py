@@ -96,17 +96,17 @@ def _number(value: Any, where: str) -> Decimal:
 def load_settings(data_dir: Path, year: int) -> Settings:
     """The year's settings (defaults where the file or a key is absent); every message about
     one of its keys names its line."""
-    from reportgen.read.toml import TomlLocator
+    from reportgen.read.toml import TomlLocator, decode_utf8, toml_error
 
     path = data_dir / str(year) / SETTINGS_FILE
     if not path.is_file():
         return Settings(source=str(path))
+    text = decode_utf8(path.read_bytes(), str(path))
     try:
-        text = path.read_text(encoding="utf-8-sig")
         data = tomllib.loads(text, parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([error(str(path), f"设置文件无法读取（{exc}）。请按 docs/输入格式说明.md 改正。")]) \
-            from None
+    except tomllib.TOMLDecodeError as exc:
+        at, message = toml_error(str(exc), text)  # the line and column, the fix in Chinese
+        raise InputError([error(f"{path}{at}", f"设置文件无法读取。{message}")]) from None
     where = TomlLocator(path, text, name=str(path))
     grades = DEFAULT_GRADES
     given = data.pop("grades", None)

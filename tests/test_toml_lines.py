@@ -120,3 +120,10 @@ def test_checks_between_forms_name_the_line_of_the_department(tmp_path):
     result = _check(tmp_path, spec_project())
     assert result.exit_code == 0
     assert "[警告] 项目.toml 第6行 键 project.department：本年度没有主管部门「上海市普陀区体育局」" in result.output
+
+
+def test_a_settings_file_that_is_not_toml_names_its_line_in_chinese(tmp_path):
+    result = _check(tmp_path, spec_project(), settings="[project]\nbudget_weight = 20分\n")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    settings = tmp_path / "data" / "2022" / "设置.toml"
+    assert f"{settings} 第2行第19列：设置文件无法读取。TOML 格式错误：这一项的值后面还有多余的内容" in result.output
