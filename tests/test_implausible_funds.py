@@ -87,14 +87,16 @@ def test_a_limit_below_100_percent_is_refused_in_the_settings(tmp_path):
     assert "data/2022/设置.toml 第2行 键 project.max_execution_rate：" in result.output
 
 
-def test_nothing_budgeted_and_nothing_spent_earns_no_budget_points(tmp_path):
+@pytest.mark.parametrize("fmt", ["toml", "xlsx"])
+def test_nothing_budgeted_and_nothing_spent_earns_no_budget_points(tmp_path, fmt):
     funds = {"current": [100, 0, 0], "carryover": [0, 0, 0], "other": [0, 0, 0]}
     data = spec_project(money_unit="万元", funds=funds)
-    write_project(tmp_path.joinpath(*PROJECTS), data, stem="项目")
+    write_project(tmp_path.joinpath(*PROJECTS), data, stem="项目", fmt=fmt)
     result = run_cli("build", "--year", 2022, "--data", tmp_path / "data", "--output", tmp_path / "output",
                      "--format", "docx")
     assert result.exit_code == 0, result.output
-    assert ("项目.toml 第10行 键 funds.current[2]：全年预算数和全年执行数都是 0（年初预算数 100.00 万元）："
+    where = "项目.toml 第10行 键 funds.current[2]" if fmt == "toml" else "项目.xlsx 项目资金!C2"
+    assert (f"[警告] {where}：全年预算数和全年执行数都是 0（年初预算数 100.00 万元）："
             "执行率印为“—”，预算执行得 0 分。") in result.output
     docx = next((tmp_path / "output").rglob("*项目支出绩效自评表.docx"))
     top, table = (table_grid(t._tbl) for t in Document(str(docx)).tables)
