@@ -79,6 +79,15 @@ class KeyedRowsSheet:
     number_format: str | None = None
 
 
+@dataclass(frozen=True)
+class Money:
+    """The unit of a form's amounts (reportgen/amounts.py converts amounts typed in another)."""
+
+    default: str  # 万元
+    places: Mapping[str, int]  # each unit the form may be kept in -> most decimals of an amount
+    key: str | None = None  # the top-level key naming the unit (money_unit); None: always default
+
+
 Sheet = ItemsSheet | RowSheet | TableSheet | KeyedRowsSheet
 
 
@@ -91,6 +100,7 @@ class Contract:
     sheets: tuple[Sheet, ...]  # the input workbook, in order
     amounts: tuple[Table, ...] = ()  # tables of amounts, written with 2 decimals (226 -> 226.00)
     header_aliases: Mapping[str, str] = field(default_factory=dict)  # other header texts accepted
+    money: Money | None = None  # the unit of the amounts' tables
 
     @property
     def arrays(self) -> tuple[str, ...]:

@@ -4,7 +4,8 @@ A kind's ``validate`` (reportgen/forms/<kind>/checks.py) calls ``prepare`` first
 
 1. the shape of the data against the kind's contract: unknown keys (typos, with the
    nearest valid key suggested), tables written as arrays or the other way round;
-2. blanks where a number belongs become "not filled in" (reported as missing);
+2. blanks where a number belongs become "not filled in" (reported as missing); amounts
+   typed with a money unit are converted to the form's (reportgen/amounts.py);
 3. texts: characters a .docx/.xlsx cannot hold are removed (warning), over-long texts
    refused;
 
@@ -24,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from reportgen.amounts import convert_amounts
 from reportgen.contract import Contract, table_of
 from reportgen.errors import InputError
 from reportgen.findings import Finding, error, warning
@@ -183,7 +185,7 @@ def clear_blanks(data: dict[str, Any], contract: Contract) -> None:
 
 
 # --------------------------------------------------------------------------- entry points
-_LINE = re.compile(r"第(\d+)行")
+_LINE = re.compile(r"第(\d+)(?:、\d+)*(?:等\d+)?行")  # 第12行; 第14、24、34行; 第14、…等26行 (a column)
 _CELL = re.compile(r"(\S+)!([A-Z]+)(\d+)")
 _KEY = re.compile(r"键 (\w+)")
 def position(finding: Finding, contract: Contract) -> tuple[int, int, int]:
@@ -226,6 +228,7 @@ def prepare(raw: RawInput, contract: Contract) -> tuple[dict[str, Any] | None, l
     if has_errors(shape):
         return None, findings
     clear_blanks(data, contract)
+    findings.extend(convert_amounts(data, raw.locate, contract))
     findings.extend(clean_texts(data, raw.locate, contract))
     return data, findings
 

@@ -46,14 +46,29 @@ def test_budget_execution_score_rounds_half_up(tmp_path, budget, spent, rate, sc
     assert built.evaluation.total_score == D(score) + 90
 
 
-def test_execution_over_100_percent_warns_and_caps_the_score(tmp_path):
-    data = spec_project(funds={"current": [D(100), D(100), D(104)], "carryover": [0, 0, 0], "other": [0, 0, 0]})
+def test_execution_a_little_over_100_percent_warns_and_caps_the_score(tmp_path):
+    data = spec_project(funds={"current": [D(1000), D(1000), D(1005)], "carryover": [0, 0, 0], "other": [0, 0, 0]})
     built, findings = _validate(tmp_path, data)
     assert built is not None
-    assert built.evaluation.execution_rate == D("104.00") and built.evaluation.budget_score == 10
+    assert built.evaluation.execution_rate == D("100.50") and built.evaluation.budget_score == 10
     [finding] = findings
-    assert finding.level == "warning" and "执行率 104.00%" in finding.message
+    assert finding.level == "warning" and "执行率 100.50%" in finding.message
     assert "键 funds.current" in finding.location
+
+
+def test_execution_over_the_limit_is_refused_and_the_limit_is_a_setting(tmp_path):
+    data = spec_project(funds={"current": [D(100), D(100), D(104)], "carryover": [0, 0, 0], "other": [0, 0, 0]})
+    built, findings = _validate(tmp_path, data)
+    assert built is None
+    [finding] = findings
+    assert finding.level == "error" and "键 funds.current[3]" in finding.location and "第" in finding.location
+    assert finding.message == (
+        "全年执行数 104.00 超过全年预算数 100.00，执行率 104.00%，超过允许的 100.5%。执行数一般不会超过调整后的"
+        "全年预算数：请核对这两个数（全年预算数应填调整后的预算）。如确实如此，可在 data/2022/设置.toml 的 "
+        "[project] 中把 max_execution_rate 调高（现为 100.5）。")
+    built, findings = _validate(tmp_path, data, Settings(kinds={"project": {"max_execution_rate": 105}}))
+    assert built is not None and built.evaluation.budget_score == 10
+    assert [f.level for f in findings] == ["warning"] and "执行率 104.00%" in findings[0].message
 
 
 @pytest.mark.parametrize(("target", "actual", "score"), [

@@ -87,9 +87,9 @@ def test_zero_budget_nothing_spent():
     assert execution_rate(D("0"), D("0")) is None
     assert execution_rate(D("0.00"), D("0.000")) is None
     assert percent_text(None) == "—"
-    # documented decision: nothing budgeted, nothing left unexecuted -> full weight
-    assert budget_score(D(10), None) == D(10)
-    assert budget_score(D(20), None) == D(20)
+    # issue 19: zero funds never earn 预算执行 points
+    assert budget_score(D(10), None) == 0
+    assert budget_score(D(20), None) == 0
 
 
 def test_zero_budget_with_spending_is_an_error():

@@ -54,7 +54,7 @@ def test_project_without_a_department_form_warns_and_still_builds(year):
     _, outcome = year
     result, [warning] = _findings(outcome, "普陀体育中心与委托运营方结算费用")
     assert result.ok and len(result.outputs) == 1
-    assert warning.location == "普陀体育中心与委托运营方结算费用.toml"
+    assert warning.location == "普陀体育中心与委托运营方结算费用.toml 第6行 键 project.department"
     assert warning.message.startswith("本年度没有主管部门「上海市普陀区体育局」的部门整体支出绩效自评表")
     assert f"本年度生成的部门表：{DEPARTMENT}" in warning.message
     for stem in ("示例：森林防火宣传", "示例：应急指挥中心运行维护"):  # their department is there, within budget
@@ -89,13 +89,13 @@ def test_summary_has_the_project_sheets(year):
     assert ws["A1"].value == "2022年度项目支出绩效自评汇总"  # the title row, then the table
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert rows[0] == ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分",
-                       "评价等级", "说明"]
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:H{len(rows) + 1}"
+                       "评价等级", "实际完成值空白数", "说明"]
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:I{len(rows) + 1}"
     # sorted by 主管部门, then 总分 (highest first); 元 converted to 万元; numbers as numbers
     assert [r[0] for r in rows[1:]] == ["=HYPERLINK(\"x\")", "上海市普陀区体育局", DEPARTMENT, DEPARTMENT, DEPARTMENT]
     assert rows[1][1] == "=1+1" and ws["A3"].data_type == "s" and ws["B3"].data_type == "s"
     assert rows[2] == ["上海市普陀区体育局", "普陀体育中心与委托运营方结算费用", 25, 21.54576, 0.8618, 98.62, "优",
-                       None]
+                       0, None]
     ours = rows[3:]
     assert [r[1] for r in ours] == ["示例：森林防火宣传", "示例：应急指挥中心运行维护", "示例：安全生产执法装备购置"]
     assert [r[5] for r in ours] == [98.62, 97.43, 96.98]

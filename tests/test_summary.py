@@ -30,7 +30,7 @@ def summary(tmp_path_factory):
     departments = [DepartmentRow(f"部门{i}", 3, Decimal("100.00"), Decimal("50.00"), levels, Decimal(90 + i), "优", 1)
                    for i in range(3)]
     projects = [ProjectRow("=项目", "部门0", "a.toml", Decimal("25"), Decimal("21.5457"), Decimal("86.18"),
-                           Decimal("98.62"), "优")]
+                           Decimal("98.62"), "优", 2)]
     project = get_kind("project")
     failed = {DEPARTMENT(): [("坏部门", "原因"), ("=坏部门", LONG)], project: [("=坏项目", LONG)]}
     data = render_summary(2022, {DEPARTMENT(): departments, project: projects}, Settings(), failed)
@@ -62,11 +62,12 @@ def test_not_built_projects_are_listed_last(summary):
     wb = load_workbook(summary)
     assert wb.sheetnames == ["汇总", "图表", "项目", "项目汇总"]
     ws = wb["项目"]
-    assert ws["A1"].value == "2022年度项目支出绩效自评汇总" and {str(m) for m in ws.merged_cells.ranges} == {"A1:H1"}
-    assert [c.value for c in ws[3]] == ["部门0", "=项目", 25, 21.5457, 0.8618, 98.62, "优", None]
+    assert ws["A1"].value == "2022年度项目支出绩效自评汇总" and {str(m) for m in ws.merged_cells.ranges} == {"A1:I1"}
+    assert ws["H2"].value == "实际完成值空白数"
+    assert [c.value for c in ws[3]] == ["部门0", "=项目", 25, 21.5457, 0.8618, 98.62, "优", 2, None]
     assert ws["B3"].data_type == "s" and ws["E3"].number_format == "0.00%"
-    assert [c.value for c in ws[4]] == [None, "=坏项目", None, None, None, None, "未生成", f"未生成：{LONG}"]
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:H4" and ws.max_row == 4
+    assert [c.value for c in ws[4]] == [None, "=坏项目", None, None, None, None, "未生成", None, f"未生成：{LONG}"]
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:I4" and ws.max_row == 4
     per = wb["项目汇总"]
     assert per["A1"].value == "2022年度各部门项目汇总" and {str(m) for m in per.merged_cells.ranges} == {"A1:C1"}
     assert [c.value for c in per[3]] == ["部门0", 1, 21.5457]

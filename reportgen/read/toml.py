@@ -11,8 +11,12 @@ from reportgen.errors import InputError
 from reportgen.findings import error
 from reportgen.model import KeyPath, RawInput, key_name
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"-]+)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\]*"|'[^']*')"""  # a bare or quoted key part
+_DOTTED = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(rf"^\s*({_DOTTED})\s*=\s*(.*)$")
+_BARE_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*)")  # most lines: tried first, it is faster
+_SPLIT = re.compile(_PART)
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
@@ -29,31 +33,66 @@ def decode_utf8(raw: bytes, where: str) -> str:
         )]) from None
 
 
-class TomlLocator:
-    """Finds the line of a key path such as ('indicators', 3, 'score') in TOML text."""
+def _parts(dotted: str) -> tuple[str, ...]:
+    """'a."b c".d' -> ('a', 'b c', 'd')."""
+    return tuple(part.strip("\"'") for part in _SPLIT.findall(dotted))
 
-    def __init__(self, path: Path, text: str):
-        self.name = path.name
+
+def _opens_multiline(value: str) -> str | None:
+    """The delimiter of a multi-line string a value starts and does not close on its line."""
+    for quote in ('"""', "'''"):
+        if value.startswith(quote) and value.count(quote) % 2 == 1:
+            return quote
+    return None
+
+
+COLUMN_LINES = 10  # lines a column's location lists at most (第14、24、…等26行)
+
+
+class TomlLocator:
+    """Finds the line of a key path such as ('indicators', 3, 'score') in TOML text: keys
+    bare, quoted or dotted, under [table], [a.b] and [[array]] headers; lines inside
+    multi-line strings are text, not keys. A key that is absent is placed at its table's
+    header (where it would be added); one whose table is absent too is said to be absent."""
+
+    def __init__(self, path: Path, text: str, name: str | None = None):
+        self.name = name or path.name
         # (table path, line number) for each header; keys: (table path, key) -> line
         self.tables: dict[KeyPath, int] = {(): 1}
         self.keys: dict[tuple[KeyPath, str], int] = {}
-        counts: dict[str, int] = {}
+        counts: dict[KeyPath, int] = {}
         table: KeyPath = ()
+        closing: str | None = None  # inside a multi-line string ending with this
         for number, line in enumerate(text.splitlines(), start=1):
-            header = _HEADER.match(line)
+            if closing is not None:
+                if line.count(closing) % 2 == 1:
+                    closing = None
+                continue
+            bare = _BARE_KEY.match(line)
+            if bare:
+                self.keys.setdefault((table, bare.group(1)), number)
+                value = bare.group(2)
+                if value.startswith(('"""', "'''")):
+                    closing = _opens_multiline(value.strip())
+                continue
+            header = _HEADER.match(line) if "[" in line else None
             if header:
-                name = header.group(2).strip('"')
+                name_parts = _parts(header.group(2))
                 if header.group(1) == "[[":
-                    index = counts.get(name, 0)
-                    counts[name] = index + 1
-                    table = (name, index)
+                    index = counts.get(name_parts, 0)
+                    counts[name_parts] = index + 1
+                    table = (*name_parts, index)
                 else:
-                    table = tuple(name.split("."))
+                    table = name_parts
                 self.tables.setdefault(table, number)
                 continue
             key = _KEY.match(line)
             if key:
-                self.keys.setdefault((table, key.group(1)), number)
+                *inner, last = _parts(key.group(1))
+                for cut in range(1, len(inner) + 1):  # a.b.c = …: tables a and a.b start here
+                    self.tables.setdefault((*table, *inner[:cut]), number)
+                self.keys.setdefault(((*table, *inner), last), number)
+                closing = _opens_multiline(key.group(2).strip())
 
     def line_of(self, path: KeyPath) -> int | None:
         for cut in range(len(path), 0, -1):
@@ -66,8 +105,22 @@ class TomlLocator:
 
     def __call__(self, path: KeyPath) -> str:
         line = self.line_of(path)
-        at = f" 第{line}行" if line else ""
-        return f"{self.name}{at} 键 {key_name(path)}"
+        if line is None:  # absent, and so is its table: no line to name
+            absent = "这一项" if len(path) == 1 else f" [{path[0]}] 这一段"
+            return f"{self.name} 键 {key_name(path)}（文件中没有{absent}）"
+        return f"{self.name} 第{line}行 键 {key_name(path)}"
+
+    def column(self, table: str, key: str) -> str:
+        """Every row's key of an array of tables: '… 第14、24、34行 键 indicators[*].weight'
+        (the first COLUMN_LINES of them, then how many in all)."""
+        lines = sorted({line for (where, name), line in self.keys.items()
+                        if name == key and len(where) == 2 and where[0] == table})
+        if not lines:
+            return self((table,))
+        shown = "、".join(map(str, lines[:COLUMN_LINES]))
+        if len(lines) > COLUMN_LINES:
+            shown += f"等{len(lines)}"
+        return f"{self.name} 第{shown}行 键 {table}[*].{key}"
 
 
 _QUOTES = "英文双引号 \"（不能用中文引号“”）"

@@ -15,6 +15,7 @@ by openpyxl and some other tools, never by Excel or WPS) is an error, not a blan
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,16 @@ def cell_value(cell) -> Any:
         percent = Decimal(value) * 100
         return int(percent) if percent == percent.to_integral_value() else percent.normalize()
     return value
+
+
+_FORMAT_UNIT = re.compile(r'"\s*(亿元|万元|千元|元)\s*"|\\(元)')  # 0.00"万元", #,##0.00\元
+
+
+def format_unit(number_format: str | None) -> str | None:
+    """The money unit a cell's number format shows after the number (#,##0.00"元" -> 元):
+    the clerk sees 1,205,000.00元 and means 元, whatever the form's unit."""
+    match = _FORMAT_UNIT.search(number_format or "")
+    return (match.group(1) or match.group(2)) if match else None
 
 
 class XlsxLocator:
@@ -290,9 +301,10 @@ class _Reader:
             if column.kind in NUMBER_KINDS and \
                     self.merged_number(sheet, sheet.cell(row=number, column=col), column.header):
                 continue
-            value = self._converted(column, self.value(sheet, sheet.cell(row=number, column=col)))
+            cell = sheet.cell(row=number, column=col)
+            value = self._converted(column, self.value(sheet, cell))
             if value is not None:
-                table[column.key] = value
+                table[column.key] = self._with_unit(spec.key, sheet, cell, value)
         self.data[spec.key] = table
 
     def keyed_rows(self, spec: KeyedRowsSheet) -> None:
@@ -336,7 +348,7 @@ class _Reader:
                     continue
                 self.locate.places[(spec.key, key, position)] = f"{sheet.title}!{cell.coordinate}"
                 value = None if self.merged_number(sheet, cell, column.header) else self.value(sheet, cell)
-                values.append("" if value is None else value)
+                values.append("" if value is None else self._with_unit(spec.key, sheet, cell, value))
             table[key] = values
         self.data[spec.key] = table
 
@@ -377,6 +389,20 @@ class _Reader:
                     f"{sheet.title}!{letter}{numbers[0]}:{letter}{numbers[-1]}")
         if items or spec.required:
             self.data[key] = items
+
+    def _with_unit(self, table: str, sheet, cell, value: Any) -> Any:
+        """An amount whose number format shows a money unit, as the text the clerk sees
+        (1205000 formatted #,##0.00"元" -> "1205000元"), so that it is converted to the
+        form's unit like a typed one (reportgen/amounts.py)."""
+        if (table,) not in self.contract.amounts or isinstance(value, (str, bool)):
+            return value
+        origin = self.merged(sheet).get((cell.row, cell.column))
+        if origin is not None:
+            cell = sheet.cell(row=origin[0], column=origin[1])
+        unit = format_unit(cell.number_format)
+        if unit is None:
+            return value
+        return f"{value:f}{unit}" if isinstance(value, Decimal) else f"{value}{unit}"
 
     @staticmethod
     def _converted(column, value: Any) -> Any:

@@ -7,6 +7,7 @@ budget arithmetic (warnings: the published 2022 form itself does not add up).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from reportgen.forms.department import rules
 from reportgen.forms.department.contract import CONTRACT
 from reportgen.forms.department.model import Department, build_department
 from reportgen.model import RawInput, number_advice
+from reportgen.settings import DEFAULT_MAX_RATE, SETTINGS_FILE, Settings, max_execution_rate
 from reportgen.validate import Locate, build_model, has_errors, in_file_order, prepare, to_decimal
 from reportgen.write.files import safe_file_name
 
@@ -87,9 +89,31 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
     return out, findings
 
 
-def apply_rules(data: dict[str, Any], locate: Locate) -> list[Finding]:
+@dataclass(frozen=True)
+class RateLimit:
+    """The highest 执行率 (%) a 预算执行率 row may carry, and the settings file that sets it."""
+
+    rate: Decimal = DEFAULT_MAX_RATE
+    source: str = SETTINGS_FILE
+
+
+def year_limit(settings: Settings) -> tuple[RateLimit | None, list[Finding]]:
+    """The [department] settings of the year, or an error located in the settings file."""
+    unknown = [key for key in settings.of("department") if key != "max_execution_rate"]
+    if unknown:
+        return None, [error(settings.where(("department", unknown[0])), (
+            f"不认识的部门表设置「{unknown[0]}」，请删除或改正（可用：max_execution_rate）。"))]
+    try:
+        return RateLimit(max_execution_rate(settings, "department"), settings.source), []
+    except ValueError as exc:
+        return None, [error(settings.where(("department", "max_execution_rate")), (
+            f"允许的最高执行率{exc}。请改正（默认为 {_plain(DEFAULT_MAX_RATE)}，即 {_plain(DEFAULT_MAX_RATE)}%）。"))]
+
+
+def apply_rules(data: dict[str, Any], locate: Locate, limit: RateLimit = RateLimit()) -> list[Finding]:
     """Compute rule-based scores in place: a blank 得分 takes the rule's score (and a blank
-    未达标原因 its text); a typed 得分 that differs is kept, with a warning."""
+    未达标原因 its text); a typed 得分 that differs is kept, with a warning. A typed 执行率 over
+    the year's limit is refused: capped, it would score full marks for a misplaced decimal point."""
     findings: list[Finding] = []
     indicators = data.get("indicators") if isinstance(data.get("indicators"), list) else []
     targets: list[rules.Target] | None = None
@@ -123,6 +147,11 @@ def apply_rules(data: dict[str, Any], locate: Locate) -> list[Finding]:
             elif rate is None or rate < 0:
                 findings.append(error(locate((*at, "execution_rate")),
                                       f"执行率应为不小于 0 的数字（单位 %，如 89.51），现在是「{raw}」。"))
+            elif rate > limit.rate:
+                findings.append(error(locate((*at, "execution_rate")), (
+                    f"执行率 {_plain(rate)}% 超过允许的 {_plain(limit.rate)}%：执行率一般不会超过 100%，多半是"
+                    "小数点或单位填错了（单位为 %，89.51 表示 89.51%）。请核对后改正。如确实如此，可在 "
+                    f"{limit.source} 的 [department] 中把 max_execution_rate 调高（现为 {_plain(limit.rate)}）。")))
             elif weight is not None:
                 result = rules.execution_rate_score(weight, rate)
         else:
@@ -256,15 +285,19 @@ def check_budget_arithmetic(department: Department, locate: Locate) -> list[Find
     return out
 
 
-def validate(raw: RawInput, year: int | None = None) -> tuple[Department | None, list[Finding]]:
+def validate(raw: RawInput, year: int | None = None, settings: Settings | None = None
+             ) -> tuple[Department | None, list[Finding]]:
     """(the department, every finding). The department is None when there is an error."""
+    limit, problems = year_limit(settings or Settings())
+    if limit is None:
+        return None, problems
     data, findings = prepare(raw, CONTRACT)
     if data is None:
         return None, findings
     findings.extend(part_explanations(data, raw.locate))
     if has_errors(findings):
         return None, in_file_order(findings, CONTRACT)
-    findings.extend(apply_rules(data, raw.locate))
+    findings.extend(apply_rules(data, raw.locate, limit))
     department, problems = build_model(data, raw, build_department)
     if department is None:
         return None, in_file_order(findings + problems, CONTRACT)

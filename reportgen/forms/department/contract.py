@@ -5,7 +5,7 @@ docs/输入格式说明.md for the clerk's view.
 
 from __future__ import annotations
 
-from reportgen.contract import Column, Contract, ItemsSheet, RowSheet, TableSheet
+from reportgen.contract import Column, Contract, ItemsSheet, Money, RowSheet, TableSheet
 from reportgen.forms.department.rules import RULE_LABELS, rule_key
 
 # ----------------------------------------------------------------------------- TOML keys
@@ -84,7 +84,7 @@ GOAL_COLUMNS = (
 )
 BUDGET_COLUMNS = tuple(
     Column(LABELS[("budget",)][key], key, width=16, kind="number",
-           hint="单位：万元，最多两位小数，只填数字。")
+           hint="单位：万元，最多两位小数。也可连同单位填写，如 394,818,400元，程序换算为万元。")
     for key in BUDGET_KEYS
 )
 INDICATOR_COLUMNS = (
@@ -139,6 +139,7 @@ CONTRACT = Contract(
     labels=LABELS,
     numeric=NUMERIC,
     amounts=(("budget",),),
+    money=Money("万元", {"万元": 2}),  # the budget is in 万元 with at most 2 decimals
     header_aliases=HEADER_ALIASES,
     sheets=(
         ItemsSheet(SHEET_BASIC, BASIC_ROWS, BASIC_ITEM, BASIC_VALUE, hints=BASIC_HINTS,

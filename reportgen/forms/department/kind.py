@@ -39,7 +39,7 @@ class DepartmentForm(FormKind):
                         where=raw.locate(self.identity), group=name)
 
     def validate(self, raw: RawInput, year: int | None, settings: Settings) -> tuple[Built | None, list]:
-        department, findings = checks.validate(raw, year)
+        department, findings = checks.validate(raw, year, settings)
         if department is None:
             return None, findings
         return Built(department, compute.evaluate(department, settings)), findings

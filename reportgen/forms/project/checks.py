@@ -23,16 +23,16 @@ from reportgen.forms.project.contract import (
     FUND_LABELS,
     MONEY_UNITS,
 )
-from reportgen.forms.project.model import Project, build_project, is_category_row
+from reportgen.forms.project.model import Funds, Project, build_project, is_category_row
 from reportgen.model import RawInput
-from reportgen.settings import SETTINGS_FILE, Settings
+from reportgen.settings import DEFAULT_MAX_RATE, SETTINGS_FILE, Settings
 from reportgen.validate import Locate, build_model, has_errors, in_file_order, prepare, to_decimal
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 # The usual split of the indicator 分值 by 一级指标 (with 预算执行 10); [project] split overrides.
 DEFAULT_SPLIT: dict[str, Decimal] = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
-SETTING_KEYS = ("budget_weight", "split")
+SETTING_KEYS = ("budget_weight", "max_execution_rate", "split")
 _WEIGHT_NOTE = re.compile(r"[（(][^（()）]*[)）]\s*$")  # 产出指标（50分） -> 产出指标
 
 
@@ -48,27 +48,41 @@ class Rules:
 
     budget_weight: Decimal
     split: dict[str, Decimal]
+    max_rate: Decimal = DEFAULT_MAX_RATE  # the highest 执行率 (%) accepted
+    weight_setting: str = "设置.toml 的 [project] 中，未设置时为 10"  # where budget_weight is set
 
 
 def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
     """The [project] settings, or an error located in the settings file."""
-    where = f"{SETTINGS_FILE} 键 project"
     table = settings.of("project")
     unknown = [key for key in table if key not in SETTING_KEYS]
     if unknown:
-        return None, [error(f"{where}.{unknown[0]}", (
-            f"不认识的项目表设置「{unknown[0]}」，请删除或改正（可用：budget_weight、split）。"))]
+        return None, [error(settings.where(("project", unknown[0])), (
+            f"不认识的项目表设置「{unknown[0]}」，请删除或改正（可用：{'、'.join(SETTING_KEYS)}）。"))]
     try:
         weight = rules.budget_weight(settings)
     except ValueError as exc:
-        return None, [error(f"{where}.budget_weight", f"预算执行的分值{exc}。请改正（默认为 10）。")]
+        return None, [error(settings.where(("project", "budget_weight")),
+                            f"预算执行的分值{exc}。请改正（默认为 10）。")]
+    try:
+        max_rate = rules.max_execution_rate(settings)
+    except ValueError as exc:
+        return None, [error(settings.where(("project", "max_execution_rate")), (
+            f"允许的最高执行率{exc}。请改正（默认为 {plain(DEFAULT_MAX_RATE)}，即 "
+            f"{plain(DEFAULT_MAX_RATE)}%）。"))]
     split = table.get("split", DEFAULT_SPLIT)
     figures = {name: to_decimal(value) for name, value in split.items()} if isinstance(split, dict) else {}
     if not figures or any(value is None or value <= 0 for value in figures.values()):
-        return None, [error(f"{where}.split", (
+        return None, [error(settings.where(("project", "split")), (
             "应写成 [project.split] 表，每行一个一级指标及其分值合计，如 \"产出指标\" = 50、\"效益指标\" = 30、"
             "\"满意度指标\" = 10（中文键名要用英文双引号括起来）。"))]
-    return Rules(weight, {name: value for name, value in figures.items() if value is not None}), []
+    if "budget_weight" in table:
+        weight_setting = f"{settings.where(('project', 'budget_weight'))}，现为 {plain(weight)}"
+    else:
+        weight_setting = (f"在 {settings.source} 的 [project] 中，未设置时为 "
+                          f"{plain(rules.DEFAULT_BUDGET_WEIGHT)}")
+    return Rules(weight, {name: value for name, value in figures.items() if value is not None}, max_rate,
+                 weight_setting), []
 
 
 def check_unit(data: dict[str, Any], locate: Locate) -> list[Finding]:
@@ -145,7 +159,7 @@ def _places(value: Decimal) -> int:
     return max(0, -value.as_tuple().exponent) if value.is_finite() else 0
 
 
-def check_funds(project: Project, locate: Locate) -> list[Finding]:
+def check_funds(project: Project, locate: Locate, year_rules_: Rules) -> list[Finding]:
     out: list[Finding] = []
     unit, allowed = project.money_unit, rules.money_places_allowed(project.money_unit)
     rows = {"current": project.current, "carryover": project.carryover, "other": project.other}
@@ -161,8 +175,18 @@ def check_funds(project: Project, locate: Locate) -> list[Finding]:
                 out.append(error(locate(at), (
                     f"{label} {plain(value)} 超过{allowed}位小数。金额单位为{unit}时最多{allowed}位小数"
                     f"，请改正（如 {amount(value, allowed)}）。")))
+    if has_errors(out):
+        return out
     total = project.total
     given = project.total_given
+    if given is not None and not any(total.values()) and any(given.values()):
+        # The published 年度资金总额 typed over 其中 rows left at 0: deleting it (the usual
+        # advice) would build a form of zeros; the amounts belong in the rows.
+        return [error(locate(("funds", "total")), (
+            f"年度资金总额填了 {amount(given.initial)} / {amount(given.budget)} / {amount(given.spent)}"
+            f"（年初预算数 / 全年预算数 / 全年执行数），但其中当年财政拨款、上年结转资金、其他资金三行都是 0。"
+            "请把金额填到对应的行（多数项目全部是当年财政拨款），三行之和就是年度资金总额；"
+            "不要删除年度资金总额而让三行留 0。"))]
     if given is not None:
         for position, (typed, computed) in enumerate(zip(given.values(), total.values(), strict=True)):
             if typed != computed:
@@ -173,16 +197,76 @@ def check_funds(project: Project, locate: Locate) -> list[Finding]:
                     f"{amount(project.carryover.values()[position])} + 其他资金 "
                     f"{amount(project.other.values()[position])} = {amount(computed)}。请改正年度资金总额"
                     f"（或删除这一行，由程序计算）。")))
-    where = locate(("funds", "total", 1)) if given is not None else locate(("funds", "current", 1))
+    if has_errors(out):
+        return out
+    if not any(total.values()):
+        return out + [error(locate(("funds", "current")), (
+            f"项目资金全部为 0（各行的年初预算数、全年预算数、全年执行数都是 0）：表中没有执行率，预算执行"
+            f"也无从计分。请按预算批复和决算填写项目资金（单位：{unit}），多数项目填在当年财政拨款这一行。"))]
+    row = "total" if given is not None else "current"
+    out.extend(_implausible_spending(project, rows if given is not None else {**rows, "total": total},
+                                     locate, year_rules_, row))
+    return out
+
+
+def _implausible_spending(project: Project, rows: dict[str, Funds], locate: Locate, year_rules_: Rules,
+                          row: str) -> list[Finding]:
+    """全年执行数 that cannot be right: 10× its 全年预算数 or more in any row (two units, or
+    digits typed twice), an 执行率 over the year's limit; 0 budgeted with spending."""
+    out: list[Finding] = []
+    unit = project.money_unit
+    for key, funds in rows.items():
+        if funds.budget > 0 and funds.spent >= rules.IMPLAUSIBLE_FACTOR * funds.budget:
+            if key == "total" and out:
+                continue  # a row already says it
+            where = ("funds", row if key == "total" else key, 2)  # a computed total has no line
+            times = (funds.spent / funds.budget).quantize(Decimal("0.1"))
+            out.append(error(locate(where), (
+                f"项目资金「{FUND_LABELS[key]}」的全年执行数 {amount(funds.spent)} 是全年预算数 "
+                f"{amount(funds.budget)} 的 {plain(times)} 倍（{unit}）。执行数不会超过预算这么多：多半是两个数"
+                "的单位不同（元与万元相差 10,000 倍）或多打了位数。请核对后改正；金额可带单位填写"
+                "（如 1,205,000元），程序会换算。")))
+    if out:
+        return out
+    total = project.total
     if total.budget == 0 and total.spent != 0:
-        out.append(error(where, (
+        return [error(locate(("funds", row, 1)), (
             f"全年预算数为 0，全年执行数却是 {amount(total.spent)} {unit}，无法计算执行率。"
-            "请核对全年预算数（调整后的预算）和全年执行数。")))
-    elif total.budget > 0 and total.spent > total.budget:
-        rate = rules.execution_rate(total.budget, total.spent)
-        out.append(warning(locate(("funds", "total", 2)) if given is not None else locate(("funds", "current", 2)), (
-            f"全年执行数 {amount(total.spent)} 超过全年预算数 {amount(total.budget)}（执行率 "
-            f"{rules.percent_text(rate)}），预算执行得分按 100% 计。请核对；如确实超支，请在偏差原因中说明。")))
+            "请核对全年预算数（调整后的预算）和全年执行数。"))]
+    if total.budget == 0:
+        return [warning(locate(("funds", row, 1)), (
+            f"全年预算数和全年执行数都是 0（年初预算数 {amount(total.initial)} {unit}）：执行率印为“—”，"
+            "预算执行得 0 分。如项目年内取消，请在年度总体目标的实际完成情况中说明；否则请填写全年预算数和"
+            "全年执行数。"))]
+    if total.spent <= total.budget:
+        return []
+    rate = rules.execution_rate(total.budget, total.spent)
+    assert rate is not None
+    limit = year_rules_.max_rate
+    if rate > limit:
+        return [error(locate(("funds", row, 2)), (
+            f"全年执行数 {amount(total.spent)} 超过全年预算数 {amount(total.budget)}，执行率 "
+            f"{rules.percent_text(rate)}，超过允许的 {plain(limit)}%。执行数一般不会超过调整后的全年预算数："
+            "请核对这两个数（全年预算数应填调整后的预算）。如确实如此，可在 "
+            f"data/{project.year}/{SETTINGS_FILE} 的 [project] 中把 max_execution_rate 调高"
+            f"（现为 {plain(limit)}）。"))]
+    return [warning(locate(("funds", row, 2)), (
+        f"全年执行数 {amount(total.spent)} 超过全年预算数 {amount(total.budget)}（执行率 "
+        f"{rules.percent_text(rate)}），预算执行得分按 100% 计。请核对；如确实超支，请在偏差原因中说明。"))]
+
+
+def blank_values(project: Project, locate: Locate) -> list[Finding]:
+    """A warning for each row whose 年度指标值 or 实际完成值 is blank: real forms leave them
+    blank on qualitative rows, and the form prints them blank; the clerk is told, not stopped."""
+    out: list[Finding] = []
+    for index, row in enumerate(project.indicators):
+        if row.is_category or (row.target and row.actual):
+            continue
+        blank = [label for label, value in (("年度指标值", row.target), ("实际完成值", row.actual)) if not value]
+        key = "target" if not row.target else "actual"
+        out.append(warning(locate(("indicators", index, key)), (
+            f"指标「{row.name}」的{'、'.join(blank)}留空，表中印为空白。定性指标可以留空；如有指标值或完成情况"
+            "（如 ≥50个、100%、及时），请填写。")))
     return out
 
 
@@ -216,6 +300,7 @@ def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> lis
             out.append(warning(locate((*at, "reason")), (
                 f"指标「{row.name}」得分 {plain(score)} 低于分值 {plain(weight)}，但没有填写偏差原因分析及"
                 "改进措施。请说明未达成的原因和改进措施。")))
+    out.extend(blank_values(project, locate))
     weights = [row.weight for row in project.indicators if row.weight is not None]
     total = sum(weights, Decimal(0))
     budget_weight = year_rules_.budget_weight
@@ -224,7 +309,8 @@ def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> lis
         out.append(error(_column(raw, "indicators", "weight"), (
             f"各指标分值合计为 {plain(total)}，加上预算执行的分值 {plain(budget_weight)} 为 "
             f"{plain(total + budget_weight)}，应为 100（各指标分值合计应为 {plain(wanted)}，"
-            f"{'多' if total > wanted else '少'}了 {plain(abs(total - wanted))}）。请核对各指标的分值。")))
+            f"{'多' if total > wanted else '少'}了 {plain(abs(total - wanted))}）。请核对各指标的分值。"
+            + _budget_weight_note(project, total - wanted, year_rules_))))
         return out
     split = year_rules_.split
     if sum(split.values(), Decimal(0)) + budget_weight != HUNDRED:
@@ -242,13 +328,28 @@ def check_indicators(project: Project, raw: RawInput, year_rules_: Rules) -> lis
     return out
 
 
+def _budget_weight_note(project: Project, excess: Decimal, year_rules_: Rules) -> str:
+    """What a weight total off by the 预算执行 分值 most likely means, and where that 分值 is set."""
+    weight = plain(year_rules_.budget_weight)
+    setting = f"预算执行的分值是年度设置 budget_weight（{year_rules_.weight_setting}）"
+    if excess != year_rules_.budget_weight or excess <= 0:
+        return f"{setting}。"
+    like = [row.name or row.level2 for row in project.indicators
+            if row.weight == year_rules_.budget_weight
+            and any("预算执行" in text or "执行率" in text for text in (row.level1, row.level2, row.name))]
+    which = (f"指标「{like[0]}」看来就是预算执行，请删除这一行" if like
+             else "如有预算执行、执行率之类的指标行，请删除")
+    return (f"多出的 {weight} 正好是预算执行的分值：预算执行由程序按项目资金另行计分，不要再算进各指标"
+            f"（{which}）。{setting}；如本地区预算执行的分值不同，请在那里修改。")
+
+
 def check_project(project: Project, raw: RawInput, year: int | None, year_rules_: Rules) -> list[Finding]:
     out: list[Finding] = []
     if year is not None and project.year != year:
         out.append(error(raw.locate(("year",)), (
             f"文件中的年度 {project.year} 与所在文件夹 {year} 不一致。请改正年度，"
             f"或把文件移到 data/{project.year}/项目/ 文件夹。")))
-    out.extend(check_funds(project, raw.locate))
+    out.extend(check_funds(project, raw.locate, year_rules_))
     out.extend(check_indicators(project, raw, year_rules_))
     return out
 

@@ -63,6 +63,9 @@ class SummaryRow:
     execution_rate: Decimal | None
     total_score: Decimal
     grade: str
+    blank_actuals: int = 0  # indicators whose 实际完成值 was left blank
+    department_at: str = ""  # where its 主管部门 is written (file, line or cell), for messages
+    budget_at: str = ""  # where its 全年预算数 is
 
 
 def summarize(evaluation: Evaluation) -> SummaryRow:
@@ -77,4 +80,7 @@ def summarize(evaluation: Evaluation) -> SummaryRow:
         execution_rate=evaluation.execution_rate,
         total_score=evaluation.total_score,
         grade=evaluation.grade,
+        blank_actuals=sum(1 for row in project.indicators if not row.is_category and not row.actual),
+        department_at=project.department_at,
+        budget_at=project.budget_at,
     )

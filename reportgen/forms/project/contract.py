@@ -5,7 +5,7 @@ docs/输入格式说明.md for the clerk's view.
 
 from __future__ import annotations
 
-from reportgen.contract import Column, Contract, ItemsSheet, KeyedRowsSheet, RowSheet, TableSheet
+from reportgen.contract import Column, Contract, ItemsSheet, KeyedRowsSheet, Money, RowSheet, TableSheet
 
 # ----------------------------------------------------------------------------- TOML keys
 TOP_KEYS = ("year", "money_unit", "project", "funds", "goal", "indicators")
@@ -47,6 +47,7 @@ NUMERIC: dict[tuple[str, ...], tuple[str, ...]] = {
 
 MONEY_UNITS = ("万元", "元")
 DEFAULT_MONEY_UNIT = "万元"
+MONEY_PLACES = {"万元": 4, "元": 2}  # most decimals a figure may carry in that unit
 
 # ----------------------------------------------------------------------------- workbook
 SHEET_BASIC = "基本情况"
@@ -78,7 +79,8 @@ FUND_ROWS: dict[str, str] = {
     "上年结转资金": "carryover",
     "其他资金": "other",
 }
-_AMOUNT_HINT = "只填数字，单位见“基本情况”的金额单位（万元最多四位小数，元最多两位小数）。"
+_AMOUNT_HINT = ("填数字，单位见“基本情况”的金额单位（万元最多四位小数，元最多两位小数）。也可连同单位填写，"
+                "如 1,205,000元，程序按本表单位换算。")
 FUND_SHEET_COLUMNS = tuple(
     Column(label, key, width=16, kind="number", hint=_AMOUNT_HINT)
     for label, key in zip(FUND_COLUMN_LABELS, FUND_COLUMNS, strict=True)
@@ -98,11 +100,13 @@ INDICATOR_COLUMNS = (
     Column("三级指标", "name", width=28,
            hint="具体指标。某个二级指标下没有指标时，这一行只填一级、二级指标，表中保留该类别。"),
     Column("年度指标值", "target", width=12,
-           hint="按原样填写，如 ≥50个、=100%、≤3天、及时。写成“符号+数字+单位”时，得分可由程序计算。"),
+           hint="按原样填写，如 ≥50个、=100%、≤3天、及时；定性指标可以留空（表中印为空白）。"
+                "写成“符号+数字+单位”时，得分可由程序计算。"),
     Column("实际完成值", "actual", width=12,
-           hint="按原样填写，如 52个、100%、及时。单位须与年度指标值相同，程序才能计算得分。"),
+           hint="按原样填写，如 52个、100%、及时；可以留空（表中印为空白）。"
+                "单位须与年度指标值相同，程序才能计算得分。"),
     Column("分值", "weight", width=8, kind="number",
-           hint="本指标分值，大于0。各指标分值合计 + 预算执行分值（通常10）= 100。"),
+           hint="本指标分值，大于0。各指标分值合计 + 预算执行分值（通常10，见设置.toml 的 budget_weight）= 100。"),
     Column("得分", "score", width=8, kind="number",
            hint="0 至分值之间，最多两位小数。数量指标（如 ≥50个）可以留空，由程序按实际完成值计算。"),
     Column("偏差原因分析及改进措施", "reason", required=False, width=36,
@@ -123,6 +127,7 @@ CONTRACT = Contract(
     labels=LABELS,
     numeric=NUMERIC,
     amounts=(("funds",),),
+    money=Money(DEFAULT_MONEY_UNIT, MONEY_PLACES, key="money_unit"),
     header_aliases=HEADER_ALIASES,
     sheets=(
         ItemsSheet(SHEET_BASIC, BASIC_ROWS, hints=BASIC_HINTS, kinds={"年度": "year"}, table="project"),

@@ -45,7 +45,7 @@ def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]])
              else "本年度没有生成任何部门表")  # once: not a list of every department per project
     for index, row in enumerate(rows):
         if row.department not in departments:
-            out.setdefault(index, []).append(warning(row.source, (
+            out.setdefault(index, []).append(warning(row.department_at or row.source, (
                 f"本年度没有主管部门「{row.department}」的部门整体支出绩效自评表（{known}）。请核对主管部门"
                 "是否与部门数据文件中的部门名称完全一致，或补上该部门的数据文件（部门数据有错误未能生成时，"
                 "也会出现本提示）。项目表照常生成。")))
@@ -65,5 +65,5 @@ def cross_check(rows: Sequence[SummaryRow], others: Mapping[Any, Sequence[Any]])
             f"（多 {amount(counted - limit)} 万元）。"
             f"计入的项目：{listed}。请核对各项目的全年预算数和金额单位（万元/元），以及部门的项目支出。")
         for index in indexes:
-            out.setdefault(index, []).append(warning(rows[index].source, message))
+            out.setdefault(index, []).append(warning(rows[index].budget_at or rows[index].source, message))
     return out

@@ -51,8 +51,8 @@ class IndicatorRow:
     level1: str  # 一级指标
     level2: str  # 二级指标
     name: str  # 三级指标 ("" on a category row)
-    target: str  # 年度指标值, as typed
-    actual: str  # 实际完成值, as typed
+    target: str  # 年度指标值, as typed ("" when left blank)
+    actual: str  # 实际完成值, as typed ("" when left blank)
     weight: Decimal | None  # 分值
     score: Decimal | None  # 得分
     reason: str = ""  # 偏差原因分析及改进措施
@@ -77,6 +77,8 @@ class Project:
     goal_completion: str  # 年度总体目标 · 实际完成情况
     indicators: tuple[IndicatorRow, ...]
     source: Path | None = None
+    department_at: str = ""  # where 主管部门 is written, and 全年预算数 (for the checks between forms)
+    budget_at: str = ""
 
     @property
     def total(self) -> Funds:
@@ -120,8 +122,9 @@ class ProjectBuilder(Builder):
             level1=level1,
             level2=level2,
             name=name,
-            target=self.text((*at, "target"), f"年度指标值{where}").strip(),
-            actual=self.text((*at, "actual"), f"实际完成值{where}").strip(),
+            # May be blank, as on real forms' qualitative rows (the checks warn with the row).
+            target=self.text((*at, "target"), f"年度指标值{where}", required=False).strip(),
+            actual=self.text((*at, "actual"), f"实际完成值{where}", required=False).strip(),
             weight=self.number((*at, "weight"), f"分值{where}"),
             score=self.number((*at, "score"), f"得分{where}"),
             reason=self.text((*at, "reason"), "偏差原因分析及改进措施", required=False),
@@ -146,6 +149,9 @@ class ProjectBuilder(Builder):
             goal_completion=self.text(("goal", "completion"), "年度总体目标的实际完成情况"),
             indicators=indicators,
             source=self.raw.source,
+            department_at=self.raw.locate(("project", "department")),
+            budget_at=self.raw.locate(("funds", "total" if "total" in self.raw.data.get("funds", {}) else "current",
+                                       1)),
         )
 
 

@@ -13,18 +13,20 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
 from reportgen import formats
+from reportgen.forms.project.contract import MONEY_PLACES as _MONEY_PLACES
+from reportgen.forms.project.contract import MONEY_UNITS
 from reportgen.settings import DEFAULT_GRADES, Settings
+from reportgen.settings import max_execution_rate as settings_max_rate
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 PRECISION = 50  # working precision: exact for any realistic amount, so only quantize rounds
 
-MONEY_UNITS = ("万元", "元")
-_MONEY_PLACES = {"万元": 4, "元": 2}  # most decimals a figure may carry in that unit
 NO_VALUE = formats.NO_VALUE  # printed where a figure does not apply (其中 rows, 执行率 without a budget)
 
 DEFAULT_BUDGET_WEIGHT = Decimal(10)  # 预算执行's 分值 unless data/<year>/设置.toml says otherwise
+IMPLAUSIBLE_FACTOR = Decimal(10)  # 全年执行数 this many times 全年预算数 or more: a unit typed wrong
 
 # Quantitative 年度指标值: operator, number, unit. Full-width forms (＞＝９０％, full-width space)
 # are folded to ASCII first; ≥ ≤ (and the rarer ≧ ≦) have no ASCII twin and are mapped here.
@@ -55,6 +57,12 @@ def budget_weight(settings: Settings) -> Decimal:
     if not ZERO <= weight <= HUNDRED:
         raise ValueError(f"应在 0 到 100 之间，现在是 {weight}")
     return weight
+
+
+def max_execution_rate(settings: Settings) -> Decimal:
+    """The highest 执行率 (%) a project may print ([project] max_execution_rate; 100.5 when
+    absent); ValueError (with the Chinese reason) when it is not a number in [100, 1000]."""
+    return settings_max_rate(settings, "project")
 
 
 class ZeroBudgetWithSpending(ValueError):
@@ -102,12 +110,13 @@ def budget_score(weight: Decimal, rate_percent: Decimal | None) -> Decimal:
     the printed 得分 on a calculator (86.2451% would score 8.62 unrounded, but prints as 86.25%,
     and 10 × 86.25% = 8.625 -> 8.63 is what a reader checks).
 
-    Decision: rate None (budget and spending both 0) scores the full weight: nothing was
-    budgeted, so nothing was left unexecuted. A negative rate scores 0.
+    Rate None (全年预算数 and 全年执行数 both 0) scores 0 (issue 19): zero funds never earn
+    预算执行 points (the validator refuses a project whose funds are all 0, and warns when only
+    the year's budget and spending are). A negative rate scores 0.
     """
     _check_weight(weight)
     if rate_percent is None:
-        return _bounded_score(weight, weight)
+        return ZERO
     with localcontext() as ctx:
         ctx.prec = PRECISION
         share = min(max(rate_percent, ZERO), HUNDRED)
