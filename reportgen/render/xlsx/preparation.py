@@ -34,7 +34,7 @@ from reportgen.render.xlsx.package import (
     _worksheet_parts,
     _xf_ids,
 )
-from reportgen.render.xlsx.pages import fix_scale, page_capacity
+from reportgen.render.xlsx.pages import page_capacity
 from reportgen.render.xlsx.template import TemplateRow, has_tags, read_template
 
 # Parts that would describe the template's cells, not the form's: the calculation chain
@@ -230,8 +230,6 @@ def prepare(template: Path) -> PreparedTemplate:
     sheet = _Sheet(widths)
     area_cols = _area_columns(ws.print_area) or (1, ws.max_column)
     printing = page_capacity(ws, sheet, area_cols)
-    if printing.fixed_scale is not None:
-        fix_scale(root, printing.fixed_scale)
     sheet_slots = _slots(sheet_tree, package.declared(sheet_part))
     order = sorted(package.parts, key=lambda n: n != "[Content_Types].xml")  # stable
     rendered = [name for name in order
