@@ -15,6 +15,7 @@ from lxml import etree
 
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
+from reportgen.ooxml_repair import repair_parts
 from reportgen.render.xlsx.layout import _Sheet
 from reportgen.render.xlsx.package import (
     _DOC_REL_NS,
@@ -156,6 +157,8 @@ def prepare(template: Path) -> PreparedTemplate:
 
     data = template.read_bytes()
     package = _Package(data)
+    # Parts an office suite saved out of schema order, and a theme it left out, repaired.
+    package.parts.update(repair_parts(package.parts)[0])
     wb = load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
 
