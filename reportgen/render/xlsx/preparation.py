@@ -15,7 +15,6 @@ from lxml import etree
 
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
-from reportgen.ooxml_repair import repair_parts
 from reportgen.render.xlsx.layout import _Sheet
 from reportgen.render.xlsx.package import (
     _DOC_REL_NS,
@@ -154,6 +153,8 @@ def prepare(template: Path) -> PreparedTemplate:
     openpyxl), and its package split into the parts copied as they are and the sheet and
     workbook XML with slots for the form's rows, merges, page breaks and print ranges."""
     from openpyxl import load_workbook
+
+    from reportgen.ooxml_repair import repair_parts
 
     data = template.read_bytes()
     package = _Package(data)
