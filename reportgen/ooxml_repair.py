@@ -113,6 +113,15 @@ def _ranks(namespace: str, table: dict[str, str]) -> dict[str, dict[str, int]]:
 # parent (Clark notation) -> {child (Clark notation): rank}
 SCHEMA_ORDER: dict[str, dict[str, int]] = {**_ranks(W, _WML), **_ranks(S, _SML)}
 _NAMESPACES = (W.encode(), S.encode())
+
+
+def following(parent: str, child: str) -> list[str]:
+    """The local names of the children that come after `child` (a local name) in `parent`
+    (Clark notation), in schema order: where an element to be inserted belongs."""
+    ranks = SCHEMA_ORDER[parent]
+    namespace = parent[:parent.index("}") + 1]
+    rank = ranks[namespace + child]
+    return [name[len(namespace):] for name, r in sorted(ranks.items(), key=lambda item: item[1]) if r > rank]
 _PREFIX = {W: "w:", S: ""}
 
 

@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
+from reportgen.ooxml_repair import following
 from reportgen.render.jinja import overlay
 from reportgen.rendering import ROWS, Rendering
 from reportgen.write.package import EPOCH, static_package
@@ -152,9 +153,7 @@ def _clear(tc) -> None:
 
 
 # The children of w:tcPr that come after w:vMerge, in schema order.
-_AFTER_VMERGE = {qn(f"w:{tag}"): rank for rank, tag in enumerate((
-    "tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark headers cellIns "
-    "cellDel cellMerge tcPrChange").split())}
+_AFTER_VMERGE = {qn(f"w:{tag}"): rank for rank, tag in enumerate(following(_TCPR, "vMerge"))}
 
 
 def _set_vmerge(tc, value: str) -> None:

@@ -15,6 +15,7 @@ from lxml import etree
 
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
+from reportgen.ooxml_repair import following
 from reportgen.render.xlsx.layout import _Sheet
 from reportgen.render.xlsx.package import (
     _DOC_REL_NS,
@@ -43,15 +44,11 @@ from reportgen.render.xlsx.template import TemplateRow, has_tags, read_template
 _DROPPED_FROM_WORKBOOK = {_REL_TYPE + "calcChain"}
 _COMMENT_TYPES = {_REL_TYPE + "comments",
                   "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"}
-# CT_Worksheet's children, in schema order, that come after mergeCells / rowBreaks.
-_AFTER_MERGE_CELLS = ("phoneticPr conditionalFormatting dataValidations hyperlinks printOptions pageMargins "
-                      "pageSetup headerFooter rowBreaks colBreaks customProperties cellWatches ignoredErrors "
-                      "smartTags drawing legacyDrawing legacyDrawingHF drawingHF picture oleObjects controls "
-                      "webPublishItems tableParts extLst").split()
-_AFTER_ROW_BREAKS = _AFTER_MERGE_CELLS[_AFTER_MERGE_CELLS.index("colBreaks"):]
-# CT_Workbook's children that come after definedNames.
-_AFTER_DEFINED_NAMES = ("calcPr oleSize customWorkbookViews pivotCaches smartTagPr smartTagTypes "
-                        "webPublishing fileRecoveryPr webPublishObjects extLst").split()
+# CT_Worksheet's children, in schema order, that come after mergeCells / rowBreaks, and
+# CT_Workbook's that come after definedNames.
+_AFTER_MERGE_CELLS = following(f"{{{_MAIN_NS}}}worksheet", "mergeCells")
+_AFTER_ROW_BREAKS = following(f"{{{_MAIN_NS}}}worksheet", "rowBreaks")
+_AFTER_DEFINED_NAMES = following(f"{{{_MAIN_NS}}}workbook", "definedNames")
 
 
 @dataclass
