@@ -132,7 +132,7 @@ def chinese(problem: Problem) -> str:
     else:
         what = "不符合 Office Open XML 规范"
     level = "" if problem.severity == "error" else "（提示）"
-    return (f"{level}{where}：{what}，Word/WPS/Excel 打开时可能提示“修复”。"
+    return (f"{level}{where}：{what}，程序无法自动修复，Word/WPS/Excel 打开生成的文件时可能提示“修复”。"
             f"请用 Word 或 Excel 打开模板后直接“另存为”同名 .docx/.xlsx 文件，再运行本检查；"
             f"仍有此提示请把本条发给技术人员。（验证器原文：{problem.description}）")
 
@@ -141,15 +141,45 @@ MISSING_NOTICE = ("提示：未安装验证工具 openxml-audit，本次只检�
                   "（Word/WPS/Excel 是否会提示“修复”）。需要时运行 pip install openxml-audit 后再检查。")
 
 
+def template_repairs(path: Path) -> list[str]:
+    """What preparing the template repairs (reportgen.ooxml_repair), in Chinese, for
+    ``templates check``; the template file itself is not changed."""
+    from reportgen.ooxml_repair import repair_package
+
+    if path.suffix.lower() not in (".docx", ".xlsx"):
+        return []
+    try:
+        _, repairs = repair_package(path.read_bytes())
+    except Exception:  # not a package: check_template and the validator name that
+        return []
+    return [f"{r.part}：{r.message}（模板文件本身不改动）" for r in repairs]
+
+
 def template_findings(path: Path) -> list:
-    """The validity problems of a template file as findings (``templates check``); none
-    when openxml-audit is not installed (the command then says so, MISSING_NOTICE)."""
+    """The validity problems of a template file as findings (``templates check``): those
+    of the package as a build uses it, i.e. after the repairs of reportgen.ooxml_repair,
+    so each is one the program cannot repair. None when openxml-audit is not installed
+    (the command then says so, MISSING_NOTICE)."""
+    import tempfile
+
     from reportgen.findings import error, warning
+    from reportgen.ooxml_repair import repair_package
 
     if path.suffix.lower() not in (".docx", ".xlsx") or not available():
         return []
     try:
-        found = problems(path)
+        data = path.read_bytes()
+        repaired = repair_package(data)[0]
+    except Exception:  # not a package: the validator says what it can
+        data = repaired = b""
+    try:
+        if repaired == data:
+            found = problems(path)
+        else:
+            with tempfile.TemporaryDirectory(prefix="reportgen-check-") as folder:
+                copy = Path(folder) / path.name
+                copy.write_bytes(repaired)
+                found = problems(copy)
     except Exception as exc:  # a file the validator cannot read is reported, not a crash
         return [error(path.name, f"无法检查文件规范（{type(exc).__name__}：{exc}）。"
                                  f"请用 Word/Excel 打开并重新保存。")]

@@ -128,10 +128,11 @@ def test_print_setup(demo_xlsx):
     ws = sheet(demo_xlsx)
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
-    # The template's "one page wide" becomes a fixed scale (render_xlsx.page_capacity), so
-    # the manual page breaks fit the paper in every program; the sheet is centred.
-    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
-    assert 70 <= int(ws.page_setup.scale) <= 85
+    # The template's "one page wide, any number tall" is kept: every program scales the
+    # sheet to one page wide whatever its font (pages.page_capacity); the sheet is centred.
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+    assert ws.page_setup.scale is None
     assert ws.print_options.horizontalCentered
     header = row_of(ws, "A", "一级\n指标")
     assert ws.print_title_rows == f"${header}:${header}"

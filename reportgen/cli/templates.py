@@ -17,14 +17,16 @@ def templates_group() -> None:
 
 
 @templates_group.command(name="check", help="检查模板中的标签：语法错误、未知的变量名和过滤器，逐条说明在"
-                                            "哪个模板的哪个位置。有错误时退出码为 1。")
+                                            "哪个模板的哪个位置；并检查模板文件是否合乎规范"
+                                            "（Word、Excel 打开时是否会提示修复），说明生成时"
+                                            "自动修复了什么、哪些无法自动修复。有错误时退出码为 1。")
 @click.option("--year", "-y", cls=Option, type=int, default=None, metavar="年度",
               help="同时检查 templates/<年度>/ 中的模板；默认检查全部年度文件夹。")
 @click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
               default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def check_templates(year: int | None, templates_dir: Path | None) -> None:
-    from reportgen.ooxml_check import MISSING_NOTICE, available, template_findings
+    from reportgen.ooxml_check import MISSING_NOTICE, available, template_findings, template_repairs
     from reportgen.resources import templates_dir as resolve_templates
     from reportgen.tags.check import check_template, display
     from reportgen.template_files import template_files
@@ -42,11 +44,16 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
         click.echo(MISSING_NOTICE, err=True)
     for kind, path in files:
         findings = check_template(path, kind.variables.known) + template_findings(path)  # tags, then validity
+        repairs = template_repairs(path)
         if not findings:
-            click.echo(f"模板正常：{display(path)}")
+            click.echo(f"模板正常：{display(path)}" + ("（生成时自动修复以下问题）" if repairs else ""))
+            for repair in repairs:
+                click.echo(f"  [自动修复] {repair}")
             continue
         failed += 1
         click.echo(f"模板有错误：{display(path)}", err=True)
+        for repair in repairs:
+            click.echo(f"  [自动修复] {repair}", err=True)
         for finding in findings:
             click.echo(f"  {finding}", err=True)
     if failed:

@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
+from reportgen.ooxml_repair import following
 from reportgen.render.jinja import overlay
 from reportgen.rendering import ROWS, Rendering
 from reportgen.write.package import EPOCH, static_package
@@ -152,9 +153,7 @@ def _clear(tc) -> None:
 
 
 # The children of w:tcPr that come after w:vMerge, in schema order.
-_AFTER_VMERGE = {qn(f"w:{tag}"): rank for rank, tag in enumerate((
-    "tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark headers cellIns "
-    "cellDel cellMerge tcPrChange").split())}
+_AFTER_VMERGE = {qn(f"w:{tag}"): rank for rank, tag in enumerate(following(_TCPR, "vMerge"))}
 
 
 def _set_vmerge(tc, value: str) -> None:
@@ -283,7 +282,10 @@ def prepare(template: Path) -> PreparedTemplate:
     with zipfile.ZipFile(template) as archive:
         parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
     env = jinja_environment()
-    code, loop = cached("docx-template", template, lambda: _compile(template, parts, env))
+    code, loop, repaired = cached("docx-template", template, lambda: _compile(template, parts, env))
+    if repaired:  # parts an office suite saved out of schema order (reportgen.ooxml_repair)
+        parts = [(name, repaired.get(name, payload)) for name, payload in parts]
+        parts += [(name, payload) for name, payload in repaired.items() if name not in dict(parts)]
     # Jinja's generated code, stored marshalled (as Jinja's own bytecode cache does): loading
     # it takes 0.1 ms where compiling the document XML again took 9 ms.
     compiled = {name: env.template_class.from_code(env, marshal.loads(data), env.make_globals(None), None)
@@ -292,13 +294,17 @@ def prepare(template: Path) -> PreparedTemplate:
 
 
 def _compile(template: Path, parts: list[tuple[str, bytes]], env: jinja2.Environment
-             ) -> tuple[dict[str, bytes], RowLoop | None]:
-    """The template's work that outlives a process (disk_cache): each tagged part cleaned
-    up and compiled by Jinja (marshalled code), and the row loop."""
+             ) -> tuple[dict[str, bytes], RowLoop | None, dict[str, bytes]]:
+    """The template's work that outlives a process (disk_cache): the parts repaired where
+    an office suite saved them out of schema order (ooxml_repair), each tagged part
+    cleaned up and compiled by Jinja (marshalled code), and the row loop."""
     from docx import Document
 
+    from reportgen.ooxml_repair import repair_parts
+
+    repaired, _ = repair_parts(dict(parts))
     code = {}
-    for name, payload in parts:
+    for name, payload in ((name, repaired.get(name, payload)) for name, payload in parts):
         if not _RENDERED_PARTS.match(name):
             continue
         text = payload.decode("utf-8")
@@ -307,7 +313,7 @@ def _compile(template: Path, parts: list[tuple[str, bytes]], env: jinja2.Environ
         source = text if name.startswith("docProps/") else _patch(text)
         if re.search(r"{[{%#]", source):
             code[name] = marshal.dumps(env.compile(source))
-    return code, find_row_loop(Document(str(template)))
+    return code, find_row_loop(Document(str(template))), repaired
 
 
 _PREPARED: dict[FileKey, PreparedTemplate] = {}

@@ -1,46 +1,45 @@
-"""Printing: how many points of rows fit on a printed page and the fixed scale that
-replaces the template's fit-to-width (page_capacity, fix_scale), and the rows after which
-a page ends (page_breaks)."""
+"""Printing: how many points of rows fit on a printed page (page_capacity), and the rows
+after which a page ends (page_breaks)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-
-from lxml import etree
 
 from reportgen.render.xlsx.layout import _Sheet
 
 # Paper sizes (portrait width, height in points) by the OOXML paperSize code.
 PAPER_POINTS = {1: (612.0, 792.0), 5: (612.0, 1008.0), 8: (841.9, 1190.6), 9: (595.3, 841.9),
                 11: (419.5, 595.3)}
-DIGIT_PIXELS = 7  # width of '0' in 宋体 10 pt / Calibri 11 pt at 96 dpi: one width unit
-# The widest a width unit is drawn by the programs that print the form: Excel/WPS with
-# 宋体 10 pt draw it 7 px, LibreOffice with 宋体 mapped to Noto Serif CJK SC about 7.7 px
-# (measured: the demo form's sheet fits the page at 78.9 % there, at 86 % in Excel).
-WIDEST_DIGIT_PIXELS = 7.75
+# The narrowest a width unit (the width of '0' in the workbook's default font, 宋体 10 pt)
+# is drawn by any program that prints the form, in pixels at 96 dpi: SimSun's digits are
+# half an em, 6.67 px (Excel and WPS round it to 7 px; LibreOffice with SimSun may not).
+# Substitute fonts only have wider digits (LibreOffice with DejaVu Sans for 宋体: 8.56 px,
+# measured). The narrower the unit, the larger the fit-to-width scale a program computes.
+NARROWEST_DIGIT_PIXELS = 20 / 3
 PAGE_SAFETY = 0.98  # fill a page only this far: programs round row heights a little
 
 
 @dataclass(frozen=True)
 class PrintScale:
-    """How the form's sheet is printed: points of rows per page, and the fixed scale (in
-    percent) that replaces the template's "fit to one page wide", if it asked for that."""
+    """How the form's sheet is printed: points of rows per page (None: no manual breaks),
+    and the largest print scale (1.0 = 100 %) any program uses for it."""
 
     capacity: float | None
-    fixed_scale: int | None = None
+    scale: float = 1.0
 
 
 def page_capacity(ws, sheet: _Sheet, area_cols: tuple[int, int]) -> PrintScale:
     """How many points of rows fit on one printed page (None when the program scales to a
     number of pages tall: then it ignores manual breaks).
 
-    A template that fits the sheet to one page wide (and any number tall) gets a fixed
-    scale instead: each program computes its fit-to-width scale from its own measure of
-    the column widths (Excel 86 %, LibreOffice 79 % for the demo form), so manual page
-    breaks placed for one program leave pages part-empty, or overflow, in another. At a
-    fixed scale, small enough for the widest measure, the rows (whose heights are set in
-    points) fill the same height of paper in every program; the sheet is centred."""
+    A template that fits the sheet to one page wide (and any number tall) keeps that: each
+    program computes its own scale from its own measure of the column widths (Excel 86 %,
+    LibreOffice with DejaVu Sans for 宋体 71 % for the demo form), so the sheet is one page
+    wide in every program whatever font it substitutes. The rows' heights are set in
+    points and scale with it, so the manual page breaks are placed for the largest scale
+    any program computes (the narrowest digit): a page is then full there and never
+    overflows where the scale is smaller (it is part-empty instead). A fixed scale, set in
+    the template, is used as it is."""
     setup = ws.page_setup
     width, height = PAPER_POINTS.get(int(setup.paperSize or 9), PAPER_POINTS[9])
     if setup.orientation == "landscape":
@@ -48,38 +47,16 @@ def page_capacity(ws, sheet: _Sheet, area_cols: tuple[int, int]) -> PrintScale:
     margins = ws.page_margins
     printable_width = width - (margins.left + margins.right) * 72
     printable_height = height - (margins.top + margins.bottom) * 72
-    fixed = None
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
         if int(setup.fitToHeight if setup.fitToHeight is not None else 1) != 0:  # OOXML default: 1
             return PrintScale(None)
         pages_wide = int(setup.fitToWidth if setup.fitToWidth is not None else 1) or 1
-        sheet_width = sum(sheet.width(c, c) * WIDEST_DIGIT_PIXELS
+        sheet_width = sum(sheet.width(c, c) * NARROWEST_DIGIT_PIXELS
                           for c in range(area_cols[0], area_cols[1] + 1)) * 0.75
-        fixed = max(10, min(100, math.floor(100 * printable_width * pages_wide / sheet_width)))
-        scale = fixed / 100
+        scale = max(0.1, min(1.0, printable_width * pages_wide / sheet_width))  # fit-to: 10-100 %
     else:
         scale = int(setup.scale or 100) / 100
-    return PrintScale(printable_height / scale * PAGE_SAFETY, fixed)
-
-
-def fix_scale(root, percent: int) -> None:
-    """Set the sheet XML's page setup to a fixed scale, no fit-to-page (see page_capacity)."""
-    ns = etree.QName(root).namespace
-    sheet_pr = root.find(f"{{{ns}}}sheetPr")
-    fit = sheet_pr.find(f"{{{ns}}}pageSetUpPr") if sheet_pr is not None else None
-    if fit is not None:
-        fit.attrib.pop("fitToPage", None)
-        if not fit.attrib:
-            sheet_pr.remove(fit)
-    setup = root.find(f"{{{ns}}}pageSetup")
-    setup.attrib.pop("fitToWidth", None)
-    setup.attrib.pop("fitToHeight", None)
-    setup.set("scale", str(percent))
-    options = root.find(f"{{{ns}}}printOptions")
-    if options is None:
-        options = etree.Element(f"{{{ns}}}printOptions")
-        root.find(f"{{{ns}}}pageMargins").addprevious(options)
-    options.set("horizontalCentered", "1")
+    return PrintScale(printable_height / scale * PAGE_SAFETY, scale)
 
 
 def page_breaks(heights: list[float], keep: list[tuple[int, int]], capacity: float,

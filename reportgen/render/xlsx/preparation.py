@@ -15,6 +15,7 @@ from lxml import etree
 
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
+from reportgen.ooxml_repair import following
 from reportgen.render.xlsx.layout import _Sheet
 from reportgen.render.xlsx.package import (
     _DOC_REL_NS,
@@ -34,7 +35,7 @@ from reportgen.render.xlsx.package import (
     _worksheet_parts,
     _xf_ids,
 )
-from reportgen.render.xlsx.pages import fix_scale, page_capacity
+from reportgen.render.xlsx.pages import page_capacity
 from reportgen.render.xlsx.template import TemplateRow, has_tags, read_template
 
 # Parts that would describe the template's cells, not the form's: the calculation chain
@@ -43,15 +44,11 @@ from reportgen.render.xlsx.template import TemplateRow, has_tags, read_template
 _DROPPED_FROM_WORKBOOK = {_REL_TYPE + "calcChain"}
 _COMMENT_TYPES = {_REL_TYPE + "comments",
                   "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"}
-# CT_Worksheet's children, in schema order, that come after mergeCells / rowBreaks.
-_AFTER_MERGE_CELLS = ("phoneticPr conditionalFormatting dataValidations hyperlinks printOptions pageMargins "
-                      "pageSetup headerFooter rowBreaks colBreaks customProperties cellWatches ignoredErrors "
-                      "smartTags drawing legacyDrawing legacyDrawingHF drawingHF picture oleObjects controls "
-                      "webPublishItems tableParts extLst").split()
-_AFTER_ROW_BREAKS = _AFTER_MERGE_CELLS[_AFTER_MERGE_CELLS.index("colBreaks"):]
-# CT_Workbook's children that come after definedNames.
-_AFTER_DEFINED_NAMES = ("calcPr oleSize customWorkbookViews pivotCaches smartTagPr smartTagTypes "
-                        "webPublishing fileRecoveryPr webPublishObjects extLst").split()
+# CT_Worksheet's children, in schema order, that come after mergeCells / rowBreaks, and
+# CT_Workbook's that come after definedNames.
+_AFTER_MERGE_CELLS = following(f"{{{_MAIN_NS}}}worksheet", "mergeCells")
+_AFTER_ROW_BREAKS = following(f"{{{_MAIN_NS}}}worksheet", "rowBreaks")
+_AFTER_DEFINED_NAMES = following(f"{{{_MAIN_NS}}}workbook", "definedNames")
 
 
 @dataclass
@@ -154,8 +151,12 @@ def prepare(template: Path) -> PreparedTemplate:
     workbook XML with slots for the form's rows, merges, page breaks and print ranges."""
     from openpyxl import load_workbook
 
+    from reportgen.ooxml_repair import repair_parts
+
     data = template.read_bytes()
     package = _Package(data)
+    # Parts an office suite saved out of schema order, and a theme it left out, repaired.
+    package.parts.update(repair_parts(package.parts)[0])
     wb = load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
 
@@ -230,8 +231,6 @@ def prepare(template: Path) -> PreparedTemplate:
     sheet = _Sheet(widths)
     area_cols = _area_columns(ws.print_area) or (1, ws.max_column)
     printing = page_capacity(ws, sheet, area_cols)
-    if printing.fixed_scale is not None:
-        fix_scale(root, printing.fixed_scale)
     sheet_slots = _slots(sheet_tree, package.declared(sheet_part))
     order = sorted(package.parts, key=lambda n: n != "[Content_Types].xml")  # stable
     rendered = [name for name in order
