@@ -427,6 +427,9 @@ def test_broken_tags_in_excel_footer_and_other_sheets_are_located(tmp_path):
     ("{ { department.name } }", "两个符号之间有空格"),
     ("{{ department.name }}}", "是单个大括号"),
     ("{x{ department.name }x}", "是单个大括号"),
+    # docxtpl's escaped braces are not tags here either (the .docx renderer does not undo them)
+    ("{_{ department.name }_}", "是单个大括号"),
+    ("{_% if true %_}是", "是单个大括号"),
 ])
 def test_mistyped_tags_are_caught_with_file_and_place(tmp_path, typed, says):
     """Text meant as a tag but not one prints literally on every form: `templates check`
