@@ -40,7 +40,9 @@ def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> di
     data: dict[str, Any] = {
         "year": year,
         "unmet_reason": "",
-        "department": {"name": name, "units": units},
+        "department": {"name": name, "units": units,
+                       # 部门职能 rarely changes from year to year (the 自评报告's 一（一）)
+                       **({"functions": department["functions"]} if department.get("functions") else {})},
         "budget": dict.fromkeys(schema.BUDGET_KEYS, ""),
         "goals": [{"target": "", "completion": [""]} for _ in goals],
         "indicators": rows,
