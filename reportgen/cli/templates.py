@@ -41,7 +41,7 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
     if not available():
         click.echo(MISSING_NOTICE, err=True)
     for kind, path in files:
-        findings = check_template(path, kind.variables.known) + template_findings(path)  # tags, then validity
+        findings = check_template(path, kind.variables_for(path).known) + template_findings(path)  # tags, validity
         if not findings:
             click.echo(f"模板正常：{display(path)}")
             continue

@@ -1,0 +1,206 @@
+"""The 自评报告 drafts (self-report.md): for each form of a kind that has one, a Word
+draft from the form's own figures, written to output/<year>/自评报告/, for the clerk to
+finish. A draft is never written over (the clerk may have edited it) unless asked.
+
+``draft_file`` drafts one form (the library entry point: the bureau's site calls
+``draft_department``); ``draft_year`` drafts a year's forms with the batch machinery
+(worker processes, --dept, Ctrl-C), each data file read once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import InputError, NotFound
+from reportgen.findings import describe_os_error, error, os_error_place
+from reportgen.forms.kind import FormKind
+from reportgen.forms.registry import all_kinds, get_kind
+from reportgen.pipeline import BuildResult, identity_of, read_once
+from reportgen.settings import Settings
+
+REPORT_FOLDER = "自评报告"  # below output/<year>/
+
+
+@dataclass(frozen=True, slots=True)
+class DraftNote:
+    """What drafting one form did (BuildResult.summary of a draft)."""
+
+    placeholders: int = 0  # 【待填写 left in the draft written
+    kept: bool = False  # a draft was there already and was left alone (no --overwrite)
+    path: str = ""  # the draft's path (written or kept)
+
+
+Related = Mapping[str, Mapping[str, Sequence[Any]]]  # form name -> kind key -> summary rows
+
+
+def draft_file(kind: FormKind, source: Path, year: int, *, templates_dir: Path, out_dir: Path,
+               settings: Settings | None = None, related: Mapping[str, Sequence[Any]] | None = None,
+               overwrite: bool = False, read=None, folder: Path | None = None) -> BuildResult:
+    """Draft one form's 自评报告 into `folder` (default output/<year>/自评报告/); user
+    errors become findings. A form with an error gets no draft; an existing draft is kept
+    unless `overwrite`. related: by kind key, the summary rows of the forms belonging to it."""
+    from reportgen.pipeline import render
+    from reportgen.report_text import count_placeholders
+    from reportgen.tags.check import preflight, render_failure
+    from reportgen.template_files import candidates, template_path
+    from reportgen.write.files import build_timestamp, inside, write_atomic
+
+    result = BuildResult(source=source, kind=kind.key)
+    read = read_once(source, kind) if read is None else read
+    result.identity = identity_of(read, kind)
+    try:
+        if isinstance(read, InputError):
+            raise read
+        built, findings = kind.validate(read, year, settings or Settings())
+    except InputError as exc:
+        result.findings.extend(exc.findings)
+        return result
+    result.findings.extend(findings)
+    if built is None:
+        return result
+    result.name, result.group = kind.name_of(built), kind.group(built)
+    folder = folder if folder is not None else out_dir / str(year) / REPORT_FOLDER
+    (target,) = inside(folder, folder / kind.report_path(built))
+    if target.exists() and not overwrite:
+        result.summary = DraftNote(kept=True, path=str(target))
+        return result
+    known = kind.report_variables.known
+    name = kind.template_names["report"]
+    try:
+        template = template_path(templates_dir, kind, year, "report")
+        problems = preflight(template, known)
+        if problems:
+            result.findings.extend(problems)
+            return result
+        data = render(kind.report_rendering(built, related or {}), "docx", template, build_timestamp(year))
+    except Exception as exc:  # a template an admin broke: findings naming the tag
+        found = render_failure(exc, candidates(templates_dir, kind, year, name), known)
+        if found is None:
+            raise
+        result.findings.extend(found)
+        return result
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    except OSError as exc:
+        result.findings.append(error(os_error_place(exc, folder), (
+            f"无法写入（{describe_os_error(exc)}）。如果此文件正在 Word/WPS 中打开，请先关闭再重新生成。")))
+        return result
+    result.outputs.append(target)
+    result.summary = DraftNote(placeholders=count_placeholders(data), path=str(target))
+    return result
+
+
+def _draft_one(work: tuple[str, Path], year: int, templates_dir: Path, out_dir: Path, formats, settings,
+               read=None, identify_only: bool = False, *, related: Related, overwrite: bool) -> BuildResult:
+    """build_many's task for a draft: anything unexpected becomes a finding."""
+    key, source = work
+    kind = get_kind(key)
+    try:
+        own = read_once(source, kind) if read is None else read
+        name = getattr(identity_of(own, kind), "name", None)
+        return draft_file(kind, source, year, templates_dir=templates_dir, out_dir=out_dir, settings=settings,
+                          related=related.get(name, {}) if kind.is_group else {}, overwrite=overwrite, read=own)
+    except Exception as exc:  # noqa: BLE001 - reported per form, the rest go on
+        return BuildResult(source=source, kind=key, findings=[error(
+            source.name, f"生成自评报告时发生意外错误（{type(exc).__name__}: {exc}）。"
+                         "请把此信息和数据文件发给维护人员。")])
+
+
+@dataclass
+class DraftRun:
+    results: list[BuildResult] = field(default_factory=list)
+    chosen: list[tuple[str, Path]] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path, departments: Sequence[str] = (),
+               projects: bool = False, overwrite: bool = False, jobs: int = 1,
+               on_start: Callable[[int], None] | None = None,
+               on_done: Callable[[BuildResult], None] | None = None) -> DraftRun:
+    """Draft the 自评报告 of the year's group forms (the departments), and with `projects`
+    of the forms of every other kind that has one; `departments` chooses as build --dept
+    does. Every data file is read and checked once first (a department's report lists its
+    project forms), the second files of one form are refused, then the drafts are written
+    in `jobs` processes. Ctrl-C stops it: the drafts written are kept (each written whole)."""
+    from reportgen.batch import BuildInterrupted, build_many, select
+    from reportgen.pipeline import find_year
+    from reportgen.settings import load_settings
+    from reportgen.validate import duplicate_findings
+
+    kinds = all_kinds()
+    sources = find_year(kinds, data_dir, year)
+    settings = load_settings(data_dir, year)
+    reads: dict[Path, Any] = {}
+    identities = {}
+    related: dict[str, dict[str, list[Any]]] = {}
+    for kind, paths in sources.items():
+        for path in paths:
+            reads[path] = read = read_once(path, kind)
+            identities[path] = identity_of(read, kind)
+            if kind.is_group or isinstance(read, InputError):
+                continue
+            built, _ = kind.validate(read, year, settings)
+            if built is not None and kind.group(built):
+                related.setdefault(kind.group(built), {}).setdefault(kind.key, []).append(kind.summary(built))
+    duplicates: dict[Path, list] = {}
+    for kind, paths in sources.items():
+        duplicates.update(duplicate_findings(paths, identities, kind.noun))
+    chosen = select(sources, departments, identities) if departments else sources
+    drafted = [kind for kind in kinds if kind.report_variables is not None and (kind.is_group or projects)]
+    if not drafted:
+        raise NotFound("没有可以生成自评报告的表格种类。")
+    run = DraftRun(chosen=[(kind.key, path) for kind in drafted for path in chosen.get(kind, [])])
+    if on_start:
+        on_start(len(run.chosen))
+    refused = [BuildResult(source=path, kind=key, findings=list(duplicates[path]))
+               for key, path in run.chosen if path in duplicates]
+    for result in refused:
+        if on_done:
+            on_done(result)
+    work = [(key, path) for key, path in run.chosen if path not in duplicates]
+    task = partial(_draft_one, related=related, overwrite=overwrite)
+    try:
+        run.results = refused + build_many(work, year, templates_dir=templates_dir, out_dir=out_dir, formats=(),
+                                           jobs=jobs, settings=settings, on_done=on_done,
+                                           reads={p: reads[p] for _, p in work}, task=task)
+    except BuildInterrupted as exc:
+        run.results, run.interrupted = refused + exc.results, True
+    return run
+
+
+def draft_department(data_file: Path, folder: Path, *, year: int | None = None, templates_dir: Path | None = None,
+                     overwrite: bool = True) -> BuildResult:
+    """One department's 自评报告 drafted into `folder` (for the bureau's site): its data
+    file, the project files of its year that belong to it (data/<year>/项目/), the year's
+    settings. The result's outputs hold the draft; its findings say why there is none."""
+    from reportgen.pipeline import find_files, kind_of_file
+    from reportgen.resources import templates_dir as resolve_templates
+    from reportgen.settings import load_settings
+
+    kind = kind_of_file(data_file)
+    read = read_once(data_file, kind)
+    year = year if year is not None else int(data_file.parent.name) if data_file.parent.name.isdigit() else None
+    if year is None:
+        raise NotFound(f"无法从 {data_file} 所在的文件夹看出年度，请指定年度。")
+    data_dir = data_file.parent.parent
+    settings = load_settings(data_dir, year)
+    identity = identity_of(read, kind)
+    related: dict[str, list[Any]] = {}
+    for other in all_kinds():
+        if other is kind or identity is None:
+            continue
+        for path in find_files(other, data_dir, year):
+            built, _ = (None, None)
+            own = read_once(path, other)
+            if isinstance(own, InputError) or getattr(identity_of(own, other), "group", None) != identity.name:
+                continue
+            built, _ = other.validate(own, year, settings)
+            if built is not None:
+                related.setdefault(other.key, []).append(other.summary(built))
+    return draft_file(kind, data_file, year, templates_dir=resolve_templates(templates_dir), out_dir=folder,
+                      settings=settings, related=related, overwrite=overwrite, read=read, folder=folder)
