@@ -118,6 +118,39 @@ class DraftRun:
     interrupted: bool = False
 
 
+@dataclass
+class YearData:
+    """A year's data files read and checked once: what drafting and checking need."""
+
+    sources: dict[FormKind, list[Path]]
+    reads: dict[Path, Any]
+    identities: dict[Path, Any]
+    related: dict[str, dict[str, list[Any]]]  # group (部门名称) -> kind key -> summary rows
+    settings: Settings
+    built: dict[Path, Any] = field(default_factory=dict)  # the forms without errors
+
+
+def read_year(data_dir: Path, year: int) -> YearData:
+    from reportgen.pipeline import find_year
+    from reportgen.settings import load_settings
+
+    sources = find_year(all_kinds(), data_dir, year)
+    data = YearData(sources, {}, {}, {}, load_settings(data_dir, year))
+    for kind, paths in sources.items():
+        for path in paths:
+            data.reads[path] = read = read_once(path, kind)
+            data.identities[path] = identity_of(read, kind)
+            if isinstance(read, InputError):
+                continue
+            built, _ = kind.validate(read, year, data.settings)
+            if built is None:
+                continue
+            data.built[path] = built
+            if not kind.is_group and kind.group(built):
+                data.related.setdefault(kind.group(built), {}).setdefault(kind.key, []).append(kind.summary(built))
+    return data
+
+
 def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path, departments: Sequence[str] = (),
                projects: bool = False, overwrite: bool = False, jobs: int = 1,
                on_start: Callable[[int], None] | None = None,
@@ -128,25 +161,12 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
     project forms), the second files of one form are refused, then the drafts are written
     in `jobs` processes. Ctrl-C stops it: the drafts written are kept (each written whole)."""
     from reportgen.batch import BuildInterrupted, build_many, select
-    from reportgen.pipeline import find_year
-    from reportgen.settings import load_settings
     from reportgen.validate import duplicate_findings
 
     kinds = all_kinds()
-    sources = find_year(kinds, data_dir, year)
-    settings = load_settings(data_dir, year)
-    reads: dict[Path, Any] = {}
-    identities = {}
-    related: dict[str, dict[str, list[Any]]] = {}
-    for kind, paths in sources.items():
-        for path in paths:
-            reads[path] = read = read_once(path, kind)
-            identities[path] = identity_of(read, kind)
-            if kind.is_group or isinstance(read, InputError):
-                continue
-            built, _ = kind.validate(read, year, settings)
-            if built is not None and kind.group(built):
-                related.setdefault(kind.group(built), {}).setdefault(kind.key, []).append(kind.summary(built))
+    year_data = read_year(data_dir, year)
+    sources, reads, identities, related, settings = (
+        year_data.sources, year_data.reads, year_data.identities, year_data.related, year_data.settings)
     duplicates: dict[Path, list] = {}
     for kind, paths in sources.items():
         duplicates.update(duplicate_findings(paths, identities, kind.noun))
@@ -204,3 +224,40 @@ def draft_department(data_file: Path, folder: Path, *, year: int | None = None, 
                 related.setdefault(other.key, []).append(other.summary(built))
     return draft_file(kind, data_file, year, templates_dir=resolve_templates(templates_dir), out_dir=folder,
                       settings=settings, related=related, overwrite=overwrite, read=read, folder=folder)
+
+
+def check_report_file(data_dir: Path, year: int, report: Path, *, name: str | None = None) -> tuple[Path, list]:
+    """(the form's data file, the findings) of an edited 自评报告: its form is found from the
+    file name (<名称>_<年度>年度<报告名称>.docx) or `name` (--dept / --project)."""
+    from reportgen.report_check import check_report
+
+    if not report.is_file():
+        raise NotFound(f"找不到自评报告文件 {report}。")
+    if report.suffix.lower() != ".docx":
+        raise NotFound(f"{report.name} 不是 Word 文件（.docx）。WPS 的 .wps 或旧版 .doc 请先“另存为” .docx 再检查。")
+    data = read_year(data_dir, year)
+    wanted = name
+    kinds = [kind for kind in all_kinds() if kind.report_variables is not None]
+    if wanted is None:
+        for kind in kinds:
+            ending = f"_{year}年度{kind.report_title}"
+            stem = report.stem
+            if ending in stem:
+                wanted = stem.split(ending, 1)[0]
+                break
+    if wanted is None:
+        raise NotFound(f"无法从文件名「{report.name}」看出是哪个部门的报告（应为“部门名称_{year}年度"
+                       f"部门整体支出绩效自评报告.docx”）。请用 --dept 部门名称 指定。")
+    for kind in kinds:
+        for path in data.sources.get(kind, []):
+            identity = data.identities.get(path)
+            if identity is None or wanted.strip() not in (identity.name, identity.output.split("/")[-1], path.stem):
+                continue
+            built = data.built.get(path)
+            if built is None:
+                return path, [error(path.name, f"{kind.noun}数据有错误，无法核对报告。请先运行 reportgen check --year "
+                                               f"{year} 改正数据。")]
+            related = data.related.get(kind.name_of(built), {}) if kind.is_group else {}
+            return path, check_report(report, kind.report_facts(built, related), path.name)
+    raise NotFound(f"找不到「{wanted}」的数据文件（{data_dir / str(year)}），无法核对报告。"
+                   "请检查文件名，或用 --dept 指定部门名称。")

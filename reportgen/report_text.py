@@ -50,6 +50,31 @@ def paragraphs(docx: Path | bytes) -> list[Paragraph]:
     return out
 
 
+_TBL, _TR = f"{{{_W}}}tbl", f"{{{_W}}}tr"
+
+
+def blocks(items_source: Path | bytes) -> list[str]:
+    """The body as a reader scans it for facts: each paragraph outside tables, and each
+    table row as one line (its cells joined by ｜), in document order."""
+    source = io.BytesIO(items_source) if isinstance(items_source, bytes) else items_source
+    with zipfile.ZipFile(source) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"), _PARSER)
+    body = root.find(f"{{{_W}}}body")
+    out: list[str] = []
+
+    def text_of(p) -> str:
+        return "".join(node.text or "" for node in p.iter(_T)
+                       if not any(a.tag == _DEL for a in node.iterancestors()))
+
+    for child in body.iter(_P, _TR):
+        if child.tag == _TR:
+            cells = [" ".join(text_of(p) for p in tc.iter(_P)) for tc in child.iterchildren(_TC)]
+            out.append("｜".join(cells))
+        elif not any(a.tag == _TBL for a in child.iterancestors()):
+            out.append(text_of(child))
+    return out
+
+
 def count_placeholders(docx: Path | bytes) -> int:
     """How many 【待填写：…】 are left."""
     return sum(len(re.findall(r"[【\[]待填写", p.text)) for p in paragraphs(docx))
@@ -68,3 +93,27 @@ def left_over(items: list[Paragraph]) -> list[tuple[str, str]]:
         for match in LEFT_OVER.finditer(paragraph.text):
             found.append((heading, match.group(0)))
     return found
+
+
+_R, _RPR, _HIGHLIGHT, _SHD = (f"{{{_W}}}{tag}" for tag in ("r", "rPr", "highlight", "shd"))
+
+
+def unhighlighted_placeholders(docx: Path) -> list[str]:
+    """Where a template's 【待填写 is not highlighted (templates check: the clerk would not
+    see it). A run shaded by w:shd counts as highlighted too (WPS writes its 底纹 so)."""
+    with zipfile.ZipFile(docx) as archive:
+        if "word/document.xml" not in archive.namelist():
+            return []
+        root = etree.fromstring(archive.read("word/document.xml"), _PARSER)
+    notes = []
+    for number, p in enumerate((p for p in root.iter(_P)), start=1):
+        for run in p.iter(_R):
+            text = "".join(t.text or "" for t in run.iter(_T))
+            if TODO not in text:
+                continue
+            rpr = run.find(_RPR)
+            marked = rpr is not None and (rpr.find(_HIGHLIGHT) is not None or rpr.find(_SHD) is not None)
+            if not marked:
+                notes.append(f"第{number}段：「{text.strip()[:30]}」中的待填写没有黄色底纹（突出显示），"
+                             "填报人可能看不到。请在 Word 中选中它，设置“文本突出显示颜色”为黄色。")
+    return notes

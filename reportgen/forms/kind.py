@@ -104,6 +104,10 @@ class FormKind:
         kinds that belong to this form (a department's project forms)."""
         raise NotImplementedError
 
+    def report_facts(self, built: Built, related: Mapping[str, Sequence[Any]]) -> Any:
+        """What an edited 自评报告 must still say (reportgen.report_check.ReportFacts)."""
+        raise NotImplementedError
+
     def variables_for(self, template: Path) -> Any:
         """The VariableTable a template of this kind is written against (by its file name)."""
         if self.report_variables is not None and template.name == self.template_names.get("report"):

@@ -44,6 +44,11 @@ class DepartmentForm(FormKind):
 
         return report_rendering(built.evaluation, related.get("project", ()))
 
+    def report_facts(self, built: Built, related: Mapping[str, Sequence[Any]]):
+        from reportgen.forms.department.report import report_facts
+
+        return report_facts(self.report_rendering(built, related).context)
+
     def identify(self, raw: RawInput) -> Identity | None:
         name = text_at(raw, self.identity)
         if name is None:

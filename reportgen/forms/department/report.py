@@ -128,6 +128,27 @@ def _projects_total(listed: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {"budget": budget, "spent": spent, "rate": rate(spent, budget)}
 
 
+def report_facts(context: dict[str, Any]):
+    """What an edited draft must still say (reportgen.report_check), from its context."""
+    from reportgen.formats import money, percent, points, score
+    from reportgen.report_check import Fact, ReportFacts
+
+    facts = [Fact("总分", context["total_score"], score(context["total_score"]))]
+    facts += [Fact(level["name"], level["score"], score(level["score"])) for level in context["levels"]]
+    labels = {"total": "总预算", "basic": "基本支出", "project": "项目支出", "special": "专项资金",
+              "other": "其他事业发展支出", "city": "市本级资金", "transfer": "对下转移支付"}
+    facts += [Fact(label, context["budget"][key], money(context["budget"][key])) for key, label in labels.items()]
+    total_row = (context["execution"] or {}).get("total")
+    if total_row:
+        facts += [Fact(label, total_row[key], money(total_row[key]))
+                  for key, label in (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"))]
+        if total_row["rate"] is not None:
+            facts.append(Fact("执行率", total_row["rate"], percent(total_row["rate"])))
+    facts += [Fact(project["name"], project["score"], points(project["score"])) for project in context["projects"]]
+    return ReportFacts(numbers=tuple(facts), grade=context["grade"],
+                       names=tuple(item["name"] for item in context["below"]))
+
+
 def report_rendering(evaluation: Evaluation, projects: Sequence[Any] = ()) -> Rendering:
     return Rendering(report_context(evaluation, projects), spans_of(evaluation), MERGED_FIELDS)
 
