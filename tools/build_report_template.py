@@ -231,6 +231,8 @@ class Writer:
         ("hole", condition, value, need): the value when the condition holds, else the
         placeholder 【待填写：need】 (see the module's docstring)."""
         paragraph = self.doc.add_paragraph(style=style)
+        if align is None and style in ("报告正文", "三级标题"):
+            align = JUSTIFY  # set on the paragraph: the renderer then makes a text's line breaks paragraphs
         if align is not None:
             paragraph.alignment = align
         plain = ""
@@ -459,9 +461,71 @@ def department_body(doc) -> None:
     signature(w, "{{ department.name }}")
 
 
-def signature(w: Writer, name: str) -> None:
+def project_body(doc) -> None:
+    """The project's report: the conclusion first, then the evidence (保山's outline)."""
+    w = Writer(doc)
+    w.p("报告标题", "{{ project.name }}{{ year }}年度项目支出绩效自评报告")
+    w.p("报告正文")
+    w.p("报告正文", ("hl", BANNER))
+    w.body("根据", ("hl", "【待填写：自评通知名称及文号】"),
+           "要求，{{ project.unit }}对“{{ project.name }}”项目{{ year }}年度支出绩效开展了自评，"
+           "现将有关情况报告如下：")
+    w.p("一级标题", "一、自评结论")
+    w.p("二级标题", "（一）自评得分")
+    w.body("项目全年预算数{{ funds.total.budget|amount }}{{ money_unit }}，全年执行数{{ funds.total.spent|amount }}"
+           "{{ money_unit }}，执行率{{ execution_rate|percent }}，预算执行得分{{ budget_score|points }}分；"
+           "自评总分{{ total_score|points }}分，评价等级为“{{ grade }}”。")
+    w.p("二级标题", "（二）绩效目标完成情况")
+    w.body("年度总体目标：{{ goal.target }}")
+    w.body("实际完成情况：{{ goal.completion }}")
+    w.body("项目共设绩效指标{{ counts.indicators }}个，{% if counts.below %}{{ counts.full }}个得满分，"
+           "{{ counts.below }}个未得满分{% else %}全部得满分{% endif %}。")
+    w.p("二级标题", "（三）存在的问题和原因分析")
+    w.tag("{%p if budget_lost %}")
+    w.body("预算执行：执行率{{ execution_rate|percent }}，预算执行分值{{ budget_weight|weight }}分，得分"
+           "{{ budget_score|points }}分，扣{{ budget_lost|points }}分。")
+    w.todo("预算未全部执行的原因")
+    w.tag("{%p endif %}")
+    w.tag("{%p for item in below %}")
+    w.p("三级标题", "{{ item.number }}.{{ item.name }}（年度指标值{{ item.target }}，实际完成值{{ item.actual }}；"
+                    "分值{{ item.weight|weight }}分，得分{{ item.score|points }}分）。")
+    w.tag("{%p for text in item.reasons %}")
+    w.body("{{ text }}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p if not item.reasons %}")
+    w.todo("“{{ item.name }}”的偏差原因")
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+    w.todo("其他存在的问题和原因（没有时删除本段）")
+    w.p("二级标题", "（四）下一步拟改进措施及有关建议")
+    w.optional("report.measures", "{{ report.measures }}", "下一步拟改进措施及有关建议")
+    w.p("一级标题", "二、佐证材料")
+    w.p("二级标题", "（一）项目基本情况")
+    w.body("“{{ project.name }}”项目的主管部门为{{ project.department }}，实施单位为{{ project.unit }}。"
+           "项目资金年初预算数{{ funds.total.initial|amount }}{{ money_unit }}，全年预算数"
+           "{{ funds.total.budget|amount }}{{ money_unit }}。")
+    w.optional("report.background", "{{ report.background }}", "项目概况（立项依据、主要内容、资金安排）")
+    w.p("二级标题", "（二）绩效评价指标分析")
+    w.body("各项绩效指标的完成情况和得分见表1。")
+    w.p("表题", "表1　{{ project.name }}{{ year }}年度绩效指标完成情况")
+    table(doc, [1000, 1100, 2745, 1250, 1250, 700, 800],
+          ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+          "{%tr for row in rows %}",
+          ["{{ row.level1 }}", "{{ row.level2 }}", "{{ row.name }}", "{{ row.target }}", "{{ row.actual }}",
+           "{{ row.weight|weight }}", "{{ row.score|points }}"],
+          [("预算执行（执行率{{ execution_rate|percent }}）", 5), ("{{ budget_weight|weight }}", 1),
+           ("{{ budget_score|points }}", 1)])
+    w.p("表格文字", "总分{{ total_score|points }}分（含预算执行得分），评价等级“{{ grade }}”。", align=RIGHT)
+    w.body()
+    w.body("附件：{{ project.name }}{{ year }}年度项目支出绩效自评表")
+    w.body()
+    w.body()
+    signature(w, "{{ project.unit }}", ("hl", "【待填写：成文日期】"))
+
+
+def signature(w: Writer, name: str, date=("hole", "report.date", "{{ report.date }}", "成文日期")) -> None:
     """落款: the name over the date, right-aligned 4 characters in (GB/T 9704 7.3.5.1)."""
-    for segments in ((name,), (("hole", "report.date", "{{ report.date }}", "成文日期"),)):
+    for segments in ((name,), (date,)):
         paragraph = w.p("报告正文", *segments, align=RIGHT)
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Pt(0)
@@ -498,7 +562,7 @@ def build(kind: str, target: Path) -> None:
     target.write_bytes(data)
 
 
-BODIES = {"department": department_body}
+BODIES = {"department": department_body, "project": project_body}
 
 
 if __name__ == "__main__":

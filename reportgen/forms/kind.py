@@ -94,6 +94,7 @@ class FormKind:
 
     # -- the 自评报告 (reportgen.drafts) --------------------------------------------------
     report_variables: Any = None  # the VariableTable of its template; None: the kind has no report
+    report_title: str = ""  # 部门整体支出绩效自评报告: the end of its file name
 
     def report_path(self, built: Built) -> PurePath:
         """Where a form's 自评报告 goes, relative to output/<year>/自评报告/."""

@@ -77,6 +77,8 @@ class Project:
     goal_completion: str  # 年度总体目标 · 实际完成情况
     indicators: tuple[IndicatorRow, ...]
     source: Path | None = None
+    background: str = ""  # [report] 项目概况 (the 自评报告 only)
+    measures: str = ""  # [report] 改进措施及建议
 
     @property
     def total(self) -> Funds:
@@ -146,6 +148,8 @@ class ProjectBuilder(Builder):
             goal_completion=self.text(("goal", "completion"), "年度总体目标的实际完成情况"),
             indicators=indicators,
             source=self.raw.source,
+            background=self.text(("report", "background"), "项目概况", required=False).strip(),
+            measures=self.text(("report", "measures"), "改进措施及建议", required=False).strip(),
         )
 
 
