@@ -187,7 +187,7 @@ def test_check_does_not_load_word_or_excel_libraries_for_toml(tmp_path):
 
 # ----------------------------------------------------------------------------- new
 @pytest.mark.parametrize(("fmt", "location"), [
-    ("toml", "广州市新部门.toml 第34行 键 indicators[1].score"),
+    ("toml", "广州市新部门.toml 第39行 键 indicators[1].score"),
     ("xlsx", "广州市新部门.xlsx 指标评分!F2"),
 ])
 def test_new_then_check_reports_the_missing_scores(tmp_path, fmt, location):

@@ -677,3 +677,14 @@ def test_a_department_made_here_lists_exactly_its_own_indicators_below_full_mark
         assert name not in text
     _, tables = open_docx(path)
     assert len(tables) == 1 and len(tables[0]) == 7  # header, 5 indicators, 合计
+
+
+def test_new_knows_the_report_inputs(tmp_path):
+    """A blank file lists them (blank: the draft shows placeholders); new --from copies 部门职能."""
+    source = filled_department(tmp_path)
+    result = run_cli("new", "-y", 2023, "--dept", DEPT, "--from", source, "--data", tmp_path / "data")
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((tmp_path / "data" / "2023" / f"{DEPT}.toml").read_text(encoding="utf-8"))
+    assert data["department"]["functions"] == "负责全市应急管理工作。"
+    assert data["department"]["internal_units"] == "" and data["report"]["notice"] == ""
+    assert "execution" not in data  # three blanks would read as figures not filled in: the clerk adds it

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 from build_project_docx_template import _drop_parts, add_field, set_language, xml_element
@@ -557,12 +558,33 @@ def build(kind: str, target: Path) -> None:
     doc.core_properties.comments = ""
     buffer = io.BytesIO()
     doc.save(buffer)
-    data = _drop_parts(buffer.getvalue(), {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"})
+    data = _with_font_table(_drop_parts(buffer.getvalue(), {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 
 
 BODIES = {"department": department_body, "project": project_body}
+
+# The Chinese fonts, with the names Windows ships them under when the _GB2312 ones are not
+# installed (self-report.md §4): Word and WPS take w:altName when the font is missing.
+FONT_TABLE = (("仿宋_GB2312", "仿宋", "modern"), ("楷体_GB2312", "楷体", "modern"), ("方正小标宋简体", "宋体", "auto"),
+              ("黑体", "SimHei", "modern"), ("宋体", "SimSun", "auto"))
+
+
+def _with_font_table(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, payload in parts:
+            if info.filename == "word/fontTable.xml":
+                fonts = "".join(
+                    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                    f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
+                    for name, alt, family in FONT_TABLE)
+                payload = payload.replace(b"</w:fonts>", fonts.encode("utf-8") + b"</w:fonts>")
+            archive.writestr(info, payload, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 if __name__ == "__main__":
