@@ -86,7 +86,9 @@ def check_report(path: Path, facts: ReportFacts, form: str) -> list[Finding]:
         numbers = [n for s in holding for n in numbers_in(s.split(fact.label, 1)[1] if "｜" not in s else s)]
         if any(_same(n, fact.value) for n in numbers):
             continue
-        shown = "、".join(dict.fromkeys(_plain(n) for n in numbers)) or "没有数字"
+        nearest = [found_after[0] for s in holding if "｜" not in s
+                   for found_after in [numbers_in(s.split(fact.label, 1)[1])] if found_after]
+        shown = "、".join(dict.fromkeys(_plain(n) for n in (nearest or numbers))) or "没有数字"
         found.append(error(where, f"「{fact.label}」与自评表不一致：报告中为 {shown}，自评表（{form}）为 "
                                   f"{fact.shown}。请改为 {fact.shown}，或先改正数据再重新生成自评表和报告。"))
     if facts.grade:

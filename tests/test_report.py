@@ -688,3 +688,48 @@ def test_new_knows_the_report_inputs(tmp_path):
     assert data["department"]["functions"] == "负责全市应急管理工作。"
     assert data["department"]["internal_units"] == "" and data["report"]["notice"] == ""
     assert "execution" not in data  # three blanks would read as figures not filled in: the clerk adds it
+
+
+def test_check_report_of_a_project(drafted, tmp_path):
+    name = f"示例：森林防火宣传_{YEAR}年度项目支出绩效自评报告.docx"
+    path = tmp_path / name
+    shutil.copy(draft_path(drafted, "项目") / DEPT / name, path)
+    document = Document(str(path))
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            run.text = re.sub(r"【待填写：[^】]*】", "（已补写）", run.text)
+    document.paragraphs[2]._p.getparent().remove(document.paragraphs[2]._p)
+    document.save(str(path))
+    result = check_report(drafted, path)
+    assert result.exit_code == 0, result.output
+    document = Document(str(path))  # the 执行率 retyped wherever it is said (a sentence keeping it passes)
+    cells = [p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    for paragraph in [*document.paragraphs, *cells]:
+        for run in paragraph.runs:
+            run.text = run.text.replace("86.18%", "88.18%")
+    document.save(str(path))
+    renamed = tmp_path / "终稿.docx"
+    path.rename(renamed)
+    result = check_report(drafted, renamed, "--project", "示例：森林防火宣传")
+    assert result.exit_code == 1
+    assert "「执行率」与自评表不一致：报告中为 88.18，自评表（示例：森林防火宣传.toml）为 86.18%" in result.output
+
+
+def test_ctrl_c_in_the_command_says_what_was_written(tmp_path, monkeypatch):
+    import reportgen.drafts as drafts
+
+    ws = many_departments(tmp_path, 4)
+    original, calls = drafts.draft_file, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(drafts, "draft_file", interrupted)
+    result = report(ws)
+    assert result.exit_code == 130, result.output
+    assert "已生成 2 份" in result.output and "已中断：还有 2 份未生成；已生成的草稿都是完整的" in result.output
+    written = list(draft_path(ws).parent.iterdir())
+    assert len(written) == 2 and not any(p.name.startswith(".") for p in written)

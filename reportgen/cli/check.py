@@ -22,10 +22,14 @@ from reportgen.errors import InputError
 @click.option("--report", "report", cls=Option, metavar="文件", type=click.Path(path_type=Path), default=None,
               help="检查修改后的自评报告（.docx）：列出尚未补写的【待填写】，并把报告中的总分、得分、预算数等"
                    "与自评表核对。按文件名找对应的部门，也可用 --dept 指定。")
+@click.option("--project", "project", cls=Option, metavar="项目", default=None,
+              help="与 --report 一起用：报告是这个项目（项目名称）的《项目支出绩效自评报告》。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-def check(year: int, dept: str | None, data_dir: Path, report: Path | None) -> None:
+def check(year: int, dept: str | None, data_dir: Path, report: Path | None, project: str | None) -> None:
+    if project is not None and report is None:
+        raise click.UsageError("--project 只能与 --report 一起使用。")
     if report is not None:
-        sys.exit(_check_report(year, dept, data_dir, report))
+        sys.exit(_check_report(year, project or dept, data_dir, report))
     # Light imports only: checking never loads the Word/Excel libraries unless an .xlsx
     # input has to be read.
     from reportgen.batch import select
