@@ -89,7 +89,7 @@ def build_many(
     built. Ctrl-C raises BuildInterrupted: pending forms are cancelled, those being built
     are finished (each all or none), and their results are carried. task: what is done
     for each form, called as _build_one is (a picklable function: reportgen.drafts drafts
-    the 自评报告 with it)."""
+    the 自评报告 with it, its work items carrying a third, hashable part)."""
     formats = tuple(formats)
     settings = settings or Settings()
     reads = reads or {}
@@ -106,7 +106,7 @@ def build_many(
             on_done(result)
 
     if pool is None and min(jobs, len(work) // FORMS_PER_WORKER) > 1:  # as worker_pool decides
-        kinds = [get_kind(key) for key in dict.fromkeys(key for key, _ in work)]
+        kinds = [get_kind(key) for key in dict.fromkeys(item[0] for item in work)]
         with worker_pool(jobs, len(work), templates_dir, year, formats, kinds) as own:
             return build_many(work, year, templates_dir=templates_dir, out_dir=out_dir,
                               formats=formats, settings=settings, on_done=on_done, pool=own, jobs=jobs,

@@ -95,16 +95,16 @@ def draft_file(kind: FormKind, source: Path, year: int, *, templates_dir: Path, 
     return result
 
 
-def _draft_one(work: tuple[str, Path], year: int, templates_dir: Path, out_dir: Path, formats, settings,
-               read=None, identify_only: bool = False, *, related: Related, overwrite: bool) -> BuildResult:
-    """build_many's task for a draft: anything unexpected becomes a finding."""
-    key, source = work
+def _draft_one(work: tuple, year: int, templates_dir: Path, out_dir: Path, formats, settings,
+               read=None, identify_only: bool = False, *, overwrite: bool) -> BuildResult:
+    """build_many's task for a draft: work is (kind key, data file, the summary rows of the
+    forms that belong to it, as ((kind key, rows), …)), so that each task carries only its
+    own form's; anything unexpected becomes a finding."""
+    key, source, related = work
     kind = get_kind(key)
     try:
-        own = read_once(source, kind) if read is None else read
-        name = getattr(identity_of(own, kind), "name", None)
         return draft_file(kind, source, year, templates_dir=templates_dir, out_dir=out_dir, settings=settings,
-                          related=related.get(name, {}) if kind.is_group else {}, overwrite=overwrite, read=own)
+                          related=dict(related), overwrite=overwrite, read=read)
     except Exception as exc:  # noqa: BLE001 - reported per form, the rest go on
         return BuildResult(source=source, kind=key, findings=[error(
             source.name, f"生成自评报告时发生意外错误（{type(exc).__name__}: {exc}）。"
@@ -182,12 +182,18 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
     for result in refused:
         if on_done:
             on_done(result)
-    work = [(key, path) for key, path in run.chosen if path not in duplicates]
-    task = partial(_draft_one, related=related, overwrite=overwrite)
+    def belonging(key: str, path: Path) -> tuple:
+        identity = identities.get(path)
+        if not get_kind(key).is_group or identity is None:
+            return ()
+        return tuple((other, tuple(rows)) for other, rows in related.get(identity.name, {}).items())
+
+    work = [(key, path, belonging(key, path)) for key, path in run.chosen if path not in duplicates]
+    task = partial(_draft_one, overwrite=overwrite)
     try:
         run.results = refused + build_many(work, year, templates_dir=templates_dir, out_dir=out_dir, formats=(),
                                            jobs=jobs, settings=settings, on_done=on_done,
-                                           reads={p: reads[p] for _, p in work}, task=task)
+                                           reads={item[1]: reads[item[1]] for item in work}, task=task)
     except BuildInterrupted as exc:
         run.results, run.interrupted = refused + exc.results, True
     return run
