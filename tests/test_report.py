@@ -733,3 +733,33 @@ def test_ctrl_c_in_the_command_says_what_was_written(tmp_path, monkeypatch):
     assert "已生成 2 份" in result.output and "已中断：还有 2 份未生成；已生成的草稿都是完整的" in result.output
     written = list(draft_path(ws).parent.iterdir())
     assert len(written) == 2 and not any(p.name.startswith(".") for p in written)
+
+
+@pytest.mark.parametrize("name, given, expected", [
+    ("广州市应急管理局", "", "我局"), ("广州市发展和改革委员会", "", "我委"), ("广州市人民政府办公室", "", "我办"),
+    ("广州市卫生健康委", "", "我委"), ("广州市应急指挥中心", "", "我中心"), ("广东省财政厅", "", "我厅"),
+    ("广州市示例学校", "", "我单位"), ("广州市应急管理局", "本局", "本局"),
+])
+def test_self_name(name, given, expected):
+    from reportgen.forms.department.report import self_name
+
+    assert self_name(name, given) == expected
+
+
+def test_a_projects_report_inputs_through_toml_and_the_workbook(tmp_path):
+    ws = workspace(tmp_path)
+    source = ws / "data" / str(YEAR) / "项目" / DEPT / "示例：森林防火宣传.toml"
+    source.write_text(source.read_text(encoding="utf-8") + '\n[report]\nbackground = "项目依据《森林防火条例》设立。"\n'
+                      'measures = """\n加快支付进度。\n按月通报执行率。"""\n', encoding="utf-8")
+    workbook = tmp_path / "森林防火宣传.xlsx"
+    converted = run_cli("convert", source, "--to", "xlsx", "-o", workbook)
+    assert converted.exit_code == 0 and "不完全一致" not in converted.output, converted.output
+    source.unlink()
+    shutil.copy(workbook, source.with_suffix(".xlsx"))
+    result = report(ws, "--projects")
+    assert result.exit_code == 0, result.output
+    assert "示例：森林防火宣传_2022年度项目支出绩效自评报告.docx（待填写 4 处）" in result.output
+    paragraphs = texts(draft_path(ws, "项目") / DEPT / f"示例：森林防火宣传_{YEAR}年度项目支出绩效自评报告.docx")
+    measures = section(paragraphs, "（四）下一步拟改进措施及有关建议", "二、佐证材料")
+    assert measures == ["加快支付进度。", "按月通报执行率。"]
+    assert "项目依据《森林防火条例》设立。" in paragraphs
