@@ -10,7 +10,7 @@ finish. A draft is never written over (the clerk may have edited it) unless aske
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ class DraftNote:
     placeholders: int = 0  # 【待填写 left in the draft written
     kept: bool = False  # a draft was there already and was left alone (no --overwrite)
     path: str = ""  # the draft's path (written or kept)
+    notes: tuple[str, ...] = ()  # what the clerk should know about it (forms left out of 表2)
 
 
 Related = Mapping[str, Mapping[str, Sequence[Any]]]  # form name -> kind key -> summary rows
@@ -128,6 +129,7 @@ class YearData:
     related: dict[str, dict[str, list[Any]]]  # group (部门名称) -> kind key -> summary rows
     settings: Settings
     built: dict[Path, Any] = field(default_factory=dict)  # the forms without errors
+    left_out: dict[str, list[Path]] = field(default_factory=dict)  # group -> its members' files with errors
 
 
 def read_year(data_dir: Path, year: int) -> YearData:
@@ -144,6 +146,9 @@ def read_year(data_dir: Path, year: int) -> YearData:
                 continue
             built, _ = kind.validate(read, year, data.settings)
             if built is None:
+                group = getattr(data.identities[path], "group", None)
+                if not kind.is_group and group:
+                    data.left_out.setdefault(group, []).append(path)
                 continue
             data.built[path] = built
             if not kind.is_group and kind.group(built):
@@ -196,6 +201,13 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
                                            reads={item[1]: reads[item[1]] for item in work}, task=task)
     except BuildInterrupted as exc:
         run.results, run.interrupted = refused + exc.results, True
+    for result in run.results:  # a member form with errors is not in the report's table
+        missing = year_data.left_out.get(result.name or "", []) if get_kind(result.kind).is_group else []
+        if missing and isinstance(result.summary, DraftNote) and not result.summary.kept:
+            files = "、".join(path.name for path in missing)
+            result.summary = replace(result.summary, notes=(
+                f"{files} 的数据有错误，没有列入报告的表格；改正后请加 --overwrite 重新生成这份报告"
+                f"（或在报告中手工补上）。",))
     return run
 
 

@@ -763,3 +763,14 @@ def test_a_projects_report_inputs_through_toml_and_the_workbook(tmp_path):
     measures = section(paragraphs, "（四）下一步拟改进措施及有关建议", "二、佐证材料")
     assert measures == ["加快支付进度。", "按月通报执行率。"]
     assert "项目依据《森林防火条例》设立。" in paragraphs
+
+
+def test_a_project_form_with_errors_is_named_not_silently_left_out_of_table_2(tmp_path):
+    ws = workspace(tmp_path)
+    broken = ws / "data" / str(YEAR) / "项目" / DEPT / "示例：森林防火宣传.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("score = 15", "score = 150", 1), encoding="utf-8")
+    result = report(ws)
+    assert result.exit_code == 0, result.output
+    assert "注意：示例：森林防火宣传.toml 的数据有错误，没有列入报告的表格" in result.output
+    _, tables = open_docx(draft_path(ws))
+    assert [row[0].text for row in tables[1][1:-1]] == ["示例：安全生产执法装备购置", "示例：应急指挥中心运行维护"]

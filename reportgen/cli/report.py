@@ -61,6 +61,8 @@ def report(year: int, departments: tuple[str, ...], projects: bool, overwrite: b
         elif note is not None:
             written += 1
             click.echo(f"已生成：{note.path}（待填写 {note.placeholders} 处）")
+            for text in note.notes:
+                click.echo(f"  注意：{text}")
     summary = f"自评报告：已生成 {written} 份"
     if kept:
         summary += f"，{kept} 份已存在未覆盖"
