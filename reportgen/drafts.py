@@ -195,6 +195,8 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
 
     work = [(key, path, belonging(key, path)) for key, path in run.chosen if path not in duplicates]
     task = partial(_draft_one, overwrite=overwrite)
+    if jobs > 1:
+        _warm_up(templates_dir, year, drafted)
     try:
         run.results = refused + build_many(work, year, templates_dir=templates_dir, out_dir=out_dir, formats=(),
                                            jobs=jobs, settings=settings, on_done=on_done,
@@ -209,6 +211,18 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
                 f"{files} 的数据有错误，没有列入报告的表格；改正后请加 --overwrite 重新生成这份报告"
                 f"（或在报告中手工补上）。",))
     return run
+
+
+def _warm_up(templates_dir: Path, year: int, kinds: Sequence[FormKind]) -> None:
+    """Prepare the report templates here, so that forked workers start with them ready."""
+    from reportgen.render import docx
+    from reportgen.template_files import template_path
+
+    for kind in kinds:
+        try:
+            docx.prepared(template_path(templates_dir, kind, year, "report"))
+        except Exception:  # noqa: BLE001 - a broken template is reported per form
+            pass
 
 
 def draft_department(data_file: Path, folder: Path, *, year: int | None = None, templates_dir: Path | None = None,
