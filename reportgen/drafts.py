@@ -225,21 +225,25 @@ def _warm_up(templates_dir: Path, year: int, kinds: Sequence[FormKind]) -> None:
             pass
 
 
-def draft_department(data_file: Path, folder: Path, *, year: int | None = None, templates_dir: Path | None = None,
-                     overwrite: bool = True) -> BuildResult:
+def draft_department(data_file: Path, folder: Path, *, year: int | None = None, data_dir: Path | None = None,
+                     templates_dir: Path | None = None, overwrite: bool = True) -> BuildResult:
     """One department's 自评报告 drafted into `folder` (for the bureau's site): its data
-    file, the project files of its year that belong to it (data/<year>/项目/), the year's
-    settings. The result's outputs hold the draft; its findings say why there is none."""
+    file, the project files of its year that belong to it (<data_dir>/<year>/项目/; by
+    default the data file is in <data_dir>/<year>/), the year's settings. The result's
+    outputs hold the draft; its findings say why there is none (data errors, a broken
+    template). year: by default the name of the data file's folder."""
     from reportgen.pipeline import find_files, kind_of_file
     from reportgen.resources import templates_dir as resolve_templates
     from reportgen.settings import load_settings
 
     kind = kind_of_file(data_file)
+    if kind.report_variables is None or not kind.is_group:
+        raise NotFound(f"{data_file.name} 不是部门的数据文件，无法生成部门整体支出绩效自评报告。")
     read = read_once(data_file, kind)
     year = year if year is not None else int(data_file.parent.name) if data_file.parent.name.isdigit() else None
     if year is None:
         raise NotFound(f"无法从 {data_file} 所在的文件夹看出年度，请指定年度。")
-    data_dir = data_file.parent.parent
+    data_dir = data_dir if data_dir is not None else data_file.parent.parent
     settings = load_settings(data_dir, year)
     identity = identity_of(read, kind)
     related: dict[str, list[Any]] = {}
@@ -247,7 +251,6 @@ def draft_department(data_file: Path, folder: Path, *, year: int | None = None, 
         if other is kind or identity is None:
             continue
         for path in find_files(other, data_dir, year):
-            built, _ = (None, None)
             own = read_once(path, other)
             if isinstance(own, InputError) or getattr(identity_of(own, other), "group", None) != identity.name:
                 continue
