@@ -3,8 +3,8 @@
 What is left to write (【待填写…】, [待填写…], the 【草稿…】 banner, unrendered tags) is an
 error, listed under its nearest heading. Each fact of the form (总分, each 一级指标's
 得分, the budget figures, 执行率, each project's 总分) is looked for in the sentences (split
-at 。；, a table row counting as one) that hold its label: when none of their numbers is the
-form's value, that is an error naming both; a label no longer found is a warning. The grade
+at 。；, a table row counting as one) that hold its label followed closely by a number: when
+none of their numbers is the form's value, that is an error naming both; a label no longer found is a warning. The grade
 after 评价等级 must be the form's. A below-full-marks indicator whose name is gone: warning.
 The text is read with each paragraph's runs joined, as Word and WPS split them.
 """
@@ -78,7 +78,10 @@ def check_report(path: Path, facts: ReportFacts, form: str) -> list[Finding]:
     lines = blocks(path)
     said = sentences(lines)
     for fact in facts.numbers:
-        holding = [s for s in said if fact.label in s]
+        # A sentence says a fact when a number follows its label closely (履职效能分值50分，得分48.49分;
+        # not 项目支出绩效自评，全年预算数合计…); a table row, when it holds the label at all.
+        near = re.compile(re.escape(fact.label) + r"[^\d。；;]{0,6}?\d")
+        holding = [s for s in said if (fact.label in s if "｜" in s else near.search(s))]
         if not holding:
             found.append(warning(where, f"报告中找不到「{fact.label}」（自评表为 {fact.shown}），"
                                         "请核对是否删改了这句话。"))

@@ -774,3 +774,22 @@ def test_a_project_form_with_errors_is_named_not_silently_left_out_of_table_2(tm
     assert "注意：示例：森林防火宣传.toml 的数据有错误，没有列入报告的表格" in result.output
     _, tables = open_docx(draft_path(ws))
     assert [row[0].text for row in tables[1][1:-1]] == ["示例：安全生产执法装备购置", "示例：应急指挥中心运行维护"]
+
+
+def test_check_report_warns_of_a_missing_indicator_and_a_missing_figure(drafted, tmp_path):
+    path = tmp_path / REPORT_NAME
+    shutil.copy(draft_path(drafted), path)
+    finish(path)
+    document = Document(str(path))
+    for paragraph in list(document.paragraphs):
+        if "合同备案时效性" in paragraph.text or paragraph.text.startswith("2022年度部门总预算"):
+            paragraph._p.getparent().remove(paragraph._p)
+    for table in document.tables:  # 表1 names every indicator: the clerk deleted the table too
+        if "合同备案时效性" in "".join(c.text for row in table.rows for c in row.cells):
+            table._tbl.getparent().remove(table._tbl)
+    document.save(str(path))
+    result = check_report(drafted, path)
+    assert result.exit_code == 0, result.output  # warnings only: the 7 budget figures, the indicator
+    assert "0 个错误，8 个警告" in result.output
+    assert "未得满分的指标「合同备案时效性」在报告中没有提到" in result.output
+    assert "报告中找不到「其他事业发展支出」（自评表为 10,001.16）" in result.output
