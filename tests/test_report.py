@@ -793,3 +793,27 @@ def test_check_report_warns_of_a_missing_indicator_and_a_missing_figure(drafted,
     assert "0 个错误，8 个警告" in result.output
     assert "未得满分的指标「合同备案时效性」在报告中没有提到" in result.output
     assert "报告中找不到「其他事业发展支出」（自评表为 10,001.16）" in result.output
+
+
+@needs_office
+def test_check_report_reads_a_draft_resaved_by_an_office_program(drafted, tmp_path):
+    """An office program rewrites the runs when the clerk saves; LibreOffice's .docx export
+    stands in for Word/WPS. The placeholders and the figures are still found."""
+    source = tmp_path / "in" / REPORT_NAME
+    source.parent.mkdir()
+    shutil.copy(draft_path(drafted), source)
+    finish(source, total="95.00")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    resaved = tmp_path / "out" / REPORT_NAME
+    result = check_report(drafted, resaved)
+    assert result.exit_code == 1
+    assert "「总分」与自评表不一致：报告中为 95.00，自评表（广州市应急管理局.toml）为 94.49" in result.output
+    assert "尚未补写" not in result.output and "草稿说明" not in result.output
+    fresh = tmp_path / "fresh" / REPORT_NAME
+    fresh.parent.mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(fresh.parent), str(draft_path(drafted))],
+                   check=True, capture_output=True, timeout=300)
+    assert "14 个错误（其中待填写 13 处）" in check_report(drafted, fresh).output
