@@ -81,12 +81,15 @@ def build_many(
     on_done: Callable[[BuildResult], None] | None = None,
     pool: ProcessPoolExecutor | None = None,
     reads: Mapping[Path, Any] | None = None, identify_only: Collection[Path] = (),
+    task: Callable[..., BuildResult] = _build_one,
 ) -> list[BuildResult]:
     """Results in the order of `work`; on_done is called as each form finishes. With
     jobs > 1 (or a given pool) forms are built in worker processes. reads: files already
     read (pipeline.read_once), not read again; identify_only: files only identified, not
     built. Ctrl-C raises BuildInterrupted: pending forms are cancelled, those being built
-    are finished (each all or none), and their results are carried."""
+    are finished (each all or none), and their results are carried. task: what is done
+    for each form, called as _build_one is (a picklable function: reportgen.drafts drafts
+    the 自评报告 with it, its work items carrying a third, hashable part)."""
     formats = tuple(formats)
     settings = settings or Settings()
     reads = reads or {}
@@ -94,7 +97,7 @@ def build_many(
     shared = SharedValues()
 
     def one(item: Work) -> tuple:
-        return (_build_one, item, year, templates_dir, out_dir, formats, settings,
+        return (task, item, year, templates_dir, out_dir, formats, settings,
                 reads.get(item[1]), item[1] in identify_only)
 
     def done(item: Work, result: BuildResult) -> None:
@@ -103,11 +106,11 @@ def build_many(
             on_done(result)
 
     if pool is None and min(jobs, len(work) // FORMS_PER_WORKER) > 1:  # as worker_pool decides
-        kinds = [get_kind(key) for key in dict.fromkeys(key for key, _ in work)]
+        kinds = [get_kind(key) for key in dict.fromkeys(item[0] for item in work)]
         with worker_pool(jobs, len(work), templates_dir, year, formats, kinds) as own:
             return build_many(work, year, templates_dir=templates_dir, out_dir=out_dir,
                               formats=formats, settings=settings, on_done=on_done, pool=own, jobs=jobs,
-                              reads=reads, identify_only=identify_only)
+                              reads=reads, identify_only=identify_only, task=task)
     if pool is None:
         try:
             for item in work:

@@ -77,6 +77,7 @@ class KeyedRowsSheet:
     columns: tuple[Column, ...]  # the list positions, in order
     optional_rows: tuple[str, ...] = ()  # keys that may be absent
     number_format: str | None = None
+    required: bool = True  # optional: a missing sheet, or blank rows, leave the table out
 
 
 @dataclass(frozen=True)

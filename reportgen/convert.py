@@ -3,6 +3,7 @@ an Excel input workbook out; and whether two readings carry the same content."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -37,13 +38,15 @@ def _normal(value: Any, contract: Contract, key: str = "") -> Any:
         return {k: v for k, v in out.items() if v is not None}
     if isinstance(value, list):
         items = [item for item in (_normal(v, contract) for v in value) if item is not None]
+        if items and all(isinstance(item, str) for item in items):
+            return "\n".join(items)  # a list of lines (年度重点工作) is a cell's lines in the workbook
         return items or None
     if isinstance(value, str):
         if not value.strip():
             return None
         column = next((c for c in _columns(contract) if c.key == key), None)
         if column is not None and column.kind == "paragraphs":
-            return [line for line in value.split("\n") if line.strip()]
+            return "\n".join(line for line in value.split("\n") if line.strip())
         if column is not None and column.to_data is not None:
             return column.to_data(value)
         return value.replace("\r\n", "\n")
@@ -51,6 +54,8 @@ def _normal(value: Any, contract: Contract, key: str = "") -> Any:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date()  # a date cell reads back as midnight
     return value
 
 

@@ -56,7 +56,7 @@ def test_version_and_help(tmp_path):
 
 
 # ----------------------------------------------------------------------------- no English
-COMMANDS = {"reportgen", "build", "check", "new", "convert", "init", "templates", "toml", "xlsx"}
+COMMANDS = {"reportgen", "build", "check", "new", "convert", "init", "templates", "toml", "xlsx", "report"}
 
 
 def english_left(text: str, allowed=()) -> list[str]:
@@ -74,7 +74,7 @@ def error_line(stderr: str) -> str:
 
 
 @pytest.mark.parametrize("command", [(), ("build",), ("check",), ("new",), ("convert",), ("init",),
-                                     ("templates",), ("templates", "check")])
+                                     ("templates",), ("templates", "check"), ("report",)])
 def test_help_has_no_english_tags(tmp_path, command):
     result = run(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -82,7 +82,7 @@ def test_help_has_no_english_tags(tmp_path, command):
     assert not re.search(r"\[[^\]]*\]", options), options  # [x>=1], [required], [default: …]
     assert english_left(options, {"docx", "pdf", "Word", "Excel", "LibreOffice", "data", "output",
                                   "templates", "docs", "md", "CPU", "TOML", "department",
-                                  "project"}) == [], options
+                                  "project", "WPS"}) == [], options
 
 
 USAGE_ERRORS = [

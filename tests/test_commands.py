@@ -187,7 +187,7 @@ def test_check_does_not_load_word_or_excel_libraries_for_toml(tmp_path):
 
 # ----------------------------------------------------------------------------- new
 @pytest.mark.parametrize(("fmt", "location"), [
-    ("toml", "广州市新部门.toml 第34行 键 indicators[1].score"),
+    ("toml", "广州市新部门.toml 第39行 键 indicators[1].score"),
     ("xlsx", "广州市新部门.xlsx 指标评分!F2"),
 ])
 def test_new_then_check_reports_the_missing_scores(tmp_path, fmt, location):
@@ -239,15 +239,21 @@ def test_new_from_last_years_file_keeps_its_structure(tmp_path):
     targets = list(workbook["绩效指标"].iter_rows(min_row=2, values_only=True))
     assert len(targets) == 22 and targets[-1][:3] == ("应急管理培训人次", None, None)
     basic = dict(workbook["基本情况"].iter_rows(min_row=2, values_only=True))
-    assert basic == {"年度": 2023, "部门名称": DEPT, "单位数": 4, "未能完成原因": None}
+    report_rows = ("部门职能", "内设机构数", "编制数", "年末在职人数", "离退休人数", "自评通知", "通知文号",
+                   "年度重点工作", "结果应用", "其他需要说明的问题", "自称", "成文日期")  # the 自评报告's, optional
+    assert basic == {"年度": 2023, "部门名称": DEPT, "单位数": 4, "未能完成原因": None,
+                     **dict.fromkeys(report_rows)}
+    execution = list(workbook["预算执行"].iter_rows(values_only=True))
+    assert execution == [("资金类别", "年初预算数", "全年预算数", "全年执行数"), ("合计", None, None, None),
+                         ("基本支出", None, None, None), ("项目支出", None, None, None)]
 
 
 def test_new_workbook_is_friendly_to_fill_in(tmp_path):
     assert run_cli("new", "-y", 2023, "--dept", "新部门", "--as", "xlsx", "--data", tmp_path).exit_code == 0
     workbook = openpyxl.load_workbook(tmp_path / "2023" / "新部门.xlsx")
-    assert workbook.sheetnames == ["基本情况", "绩效目标", "预算", "指标评分", "绩效指标"]
+    assert workbook.sheetnames == ["基本情况", "绩效目标", "预算", "指标评分", "绩效指标", "预算执行"]
     for sheet in workbook:
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == ("B2" if sheet.title == "预算执行" else "A2")
         headers = [c for c in sheet[1] if c.value]
         assert headers and all(c.font.b for c in headers)
         assert all(c.comment is not None and c.comment.text for c in headers)

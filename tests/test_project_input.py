@@ -28,7 +28,8 @@ def test_workbook_sheets_and_rows(tmp_path):
     path.write_bytes(encode(spec_project(), "xlsx", CONTRACT))
     wb = load_workbook(path)
     assert wb.sheetnames == ["基本情况", "项目资金", "年度总体目标", "绩效指标"]
-    assert [c.value for c in wb["基本情况"]["A"][1:]] == ["年度", "项目名称", "主管部门", "实施单位", "金额单位"]
+    assert [c.value for c in wb["基本情况"]["A"][1:]] == ["年度", "项目名称", "主管部门", "实施单位", "金额单位",
+                                                       "项目概况", "改进措施及建议"]  # the last two: the 自评报告's
     funds = wb["项目资金"]
     assert [c.value for c in funds[1]] == ["资金类别", "年初预算数", "全年预算数", "全年执行数"]
     # one row per fund (the alias 本年财政拨款 is not written again); no 年度资金总额 when not given

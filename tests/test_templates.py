@@ -145,7 +145,7 @@ def test_every_tag_of_the_shipped_templates_is_in_the_table():
     files = template_files(TEMPLATES)
     assert (DEPARTMENT(), TEMPLATES / DOCX) in files
     for kind, path in files:
-        assert check_template(path, kind.variables.known) == [], path
+        assert check_template(path, kind.variables_for(path).known) == [], path
 
 
 # ---------------------------------------------------------------- edits in Word

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from reportgen.forms.registry import all_kinds
-from reportgen.tags.guide import guide_sections
+from reportgen.tags.guide import guide_sections, report_guide_sections
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "模板编辑说明.md"
 
@@ -23,6 +23,8 @@ def main(argv: list[str]) -> int:
     for kind in all_kinds():
         table = kind.variables
         text = table.replace_guide_section(text, guide_sections(kind))
+        if kind.report_variables is not None:  # the 自评报告's template
+            text = kind.report_variables.replace_guide_section(text, report_guide_sections(kind))
     if text == original:
         print(f"{GUIDE.name}: up to date")
         return 0

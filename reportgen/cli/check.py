@@ -19,8 +19,17 @@ from reportgen.errors import InputError
               help="只检查这个部门（文件名或部门名称）和它的项目，默认检查该年度全部。")
 @click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
               default=Path("data"), help="数据文件夹，默认 data。")
+@click.option("--report", "report", cls=Option, metavar="文件", type=click.Path(path_type=Path), default=None,
+              help="检查修改后的自评报告（.docx）：列出尚未补写的【待填写】，并把报告中的总分、得分、预算数等"
+                   "与自评表核对。按文件名找对应的部门，也可用 --dept 指定。")
+@click.option("--project", "project", cls=Option, metavar="项目", default=None,
+              help="与 --report 一起用：报告是这个项目（项目名称）的《项目支出绩效自评报告》。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")
-def check(year: int, dept: str | None, data_dir: Path) -> None:
+def check(year: int, dept: str | None, data_dir: Path, report: Path | None, project: str | None) -> None:
+    if project is not None and report is None:
+        raise click.UsageError("--project 只能与 --report 一起使用。")
+    if report is not None:
+        sys.exit(_check_report(year, project or dept, data_dir, report))
     # Light imports only: checking never loads the Word/Excel libraries unless an .xlsx
     # input has to be read.
     from reportgen.batch import select
@@ -84,3 +93,21 @@ def check(year: int, dept: str | None, data_dir: Path) -> None:
     click.echo(f"共检查 {counted or '0 个数据文件'}：{failed} 个有错误，{checked - failed} 个可以生成。")
     if failed:
         sys.exit(1)
+
+
+def _check_report(year: int, dept: str | None, data_dir: Path, report: Path) -> int:
+    """check --report: what is left to write and the figures that differ from the form."""
+    from reportgen.drafts import check_report_file
+
+    source, findings = check_report_file(data_dir, year, report, name=dept)
+    errors = sum(1 for f in findings if f.level == "error")
+    warnings = len(findings) - errors
+    todo = sum(1 for f in findings if f.level == "error" and "尚未补写" in f.message)
+    if not findings:
+        click.echo(f"{report.name}：与自评表（{source.name}）一致，没有待填写的内容。")
+        return 0
+    click.echo(f"{report.name}（对照 {source.name}）：{errors} 个错误" + (f"（其中待填写 {todo} 处）" if todo else "")
+               + (f"，{warnings} 个警告" if warnings else "") + "。")
+    for finding in findings:
+        click.echo(f"  {finding}")
+    return 1 if errors else 0

@@ -27,6 +27,7 @@ def templates_group() -> None:
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def check_templates(year: int | None, templates_dir: Path | None) -> None:
     from reportgen.ooxml_check import MISSING_NOTICE, available, template_findings, template_repairs
+    from reportgen.report_text import unhighlighted_placeholders
     from reportgen.resources import templates_dir as resolve_templates
     from reportgen.tags.check import check_template, display
     from reportgen.template_files import template_files
@@ -43,12 +44,15 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
     if not available():
         click.echo(MISSING_NOTICE, err=True)
     for kind, path in files:
-        findings = check_template(path, kind.variables.known) + template_findings(path)  # tags, then validity
+        findings = check_template(path, kind.variables_for(path).known) + template_findings(path)  # tags, validity
         repairs = template_repairs(path)
+        notes = unhighlighted_placeholders(path) if path.suffix.lower() == ".docx" else []
         if not findings:
             click.echo(f"模板正常：{display(path)}" + ("（生成时自动修复以下问题）" if repairs else ""))
             for repair in repairs:
                 click.echo(f"  [自动修复] {repair}")
+            for note in notes:  # a warning: the template still works
+                click.echo(f"  [警告] {display(path)} {note}")
             continue
         failed += 1
         click.echo(f"模板有错误：{display(path)}", err=True)
@@ -56,6 +60,8 @@ def check_templates(year: int | None, templates_dir: Path | None) -> None:
             click.echo(f"  [自动修复] {repair}", err=True)
         for finding in findings:
             click.echo(f"  {finding}", err=True)
+        for note in notes:
+            click.echo(f"  [警告] {display(path)} {note}", err=True)
     if failed:
         click.echo(f"共检查 {len(files)} 个模板，{failed} 个有错误。请按上面的提示修改，"
                    f"可用的变量见 docs/模板编辑说明.md。", err=True)

@@ -92,6 +92,29 @@ class FormKind:
         forms of other kinds (`others`: every kind's rows), by index into `rows`."""
         return {}
 
+    # -- the 自评报告 (reportgen.drafts) --------------------------------------------------
+    report_variables: Any = None  # the VariableTable of its template; None: the kind has no report
+    report_title: str = ""  # 部门整体支出绩效自评报告: the end of its file name
+
+    def report_path(self, built: Built) -> PurePath:
+        """Where a form's 自评报告 goes, relative to output/<year>/自评报告/."""
+        raise NotImplementedError
+
+    def report_rendering(self, built: Built, related: Mapping[str, Sequence[Any]]) -> Rendering:
+        """The 自评报告's context; related: by kind key, the summary rows of the forms of other
+        kinds that belong to this form (a department's project forms)."""
+        raise NotImplementedError
+
+    def report_facts(self, built: Built, related: Mapping[str, Sequence[Any]]) -> Any:
+        """What an edited 自评报告 must still say (reportgen.report_check.ReportFacts)."""
+        raise NotImplementedError
+
+    def variables_for(self, template: Path) -> Any:
+        """The VariableTable a template of this kind is written against (by its file name)."""
+        if self.report_variables is not None and template.name == self.template_names.get("report"):
+            return self.report_variables
+        return self.variables
+
     # -- new / convert --------------------------------------------------------------
     def scaffold(self, year: int, name: str, template: dict[str, Any] | None) -> dict[str, Any]:
         """A blank data file's content (standard rows, blanks to fill in)."""

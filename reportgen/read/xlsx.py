@@ -309,7 +309,7 @@ class _Reader:
 
     def keyed_rows(self, spec: KeyedRowsSheet) -> None:
         """Rows named in a label column, each a list of figures."""
-        sheet = self.sheet(spec.title)
+        sheet = self.sheet(spec.title, required=spec.required)
         if sheet is None:
             return
         wanted = [(spec.label_header, True)] + [(c.header, c.required) for c in spec.columns]
@@ -349,8 +349,11 @@ class _Reader:
                 self.locate.places[(spec.key, key, position)] = f"{sheet.title}!{cell.coordinate}"
                 value = None if self.merged_number(sheet, cell, column.header) else self.value(sheet, cell)
                 values.append("" if value is None else self._with_unit(spec.key, sheet, cell, value))
+            if not spec.required and all(v == "" for v in values):
+                continue  # an optional sheet's blank row: not filled in
             table[key] = values
-        self.data[spec.key] = table
+        if table or spec.required:
+            self.data[spec.key] = table
 
     def table(self, spec: TableSheet) -> None:
         """An array sheet: one row per element of data[key]."""

@@ -20,7 +20,8 @@ from pathlib import Path
 from reportgen.errors import OfficeMissing
 from reportgen.render.pdf_stamp import make_reproducible
 
-SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体")
+SERIF_NAMES = ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong", "方正小标宋简体",
+               "仿宋_GB2312", "FangSong_GB2312", "楷体_GB2312", "楷体", "KaiTi")  # the 自评报告's
 SANS_NAMES = ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei")
 
 _FONTS_CONF = """<?xml version="1.0"?>

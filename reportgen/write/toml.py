@@ -69,6 +69,8 @@ def value(item: Any, *, inline: bool = False) -> str:
         return number(item)
     if isinstance(item, str):
         return string(item, multiline=not inline)
+    if isinstance(item, dt.datetime) and item.time() == dt.time() and item.tzinfo is None:
+        return item.date().isoformat()  # a workbook's date cell (成文日期): a date, as typed
     if isinstance(item, (dt.datetime, dt.date, dt.time)):
         return item.isoformat()
     if isinstance(item, dict):

@@ -111,6 +111,10 @@ def _validation(sheet, kind: str, column: int, first: int, last: int, spec: Colu
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1",
                               allow_blank=True)
         rule.error = "请填写整数。"
+    elif kind == "count":
+        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                              allow_blank=True)
+        rule.error = "请填写不小于 0 的整数。"
     elif kind == "year":
         rule = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
                               allow_blank=True)

@@ -302,9 +302,46 @@ def validate(raw: RawInput, year: int | None = None, settings: Settings | None =
     if department is None:
         return None, in_file_order(findings + problems, CONTRACT)
     findings.extend(check_department(department, raw, year))
+    findings.extend(check_execution(department, raw))
     findings.extend(name_and_file(department.name, raw))
     findings = in_file_order(findings, CONTRACT)
     return (None if has_errors(findings) else department), findings
+
+
+def check_execution(department: Department, raw: RawInput) -> list[Finding]:
+    """[execution] (the 自评报告's 预算执行情况): no spending without a budget (error); a
+    全年预算数 other than 总预算, or a 执行率 typed for the rule other than the computed
+    one (warnings: the 2022 form's 89.51% is a yearly average, not 全年执行数 ÷ 全年预算数)."""
+    if not department.execution:
+        return []
+    out: list[Finding] = []
+    labels = schema.LABELS[("execution",)]
+    for key, row in department.execution.items():
+        if row.budget == 0 and row.spent != 0:
+            out.append(error(raw.locate(("execution", key, 1)),
+                             f"预算执行情况「{labels[key]}」的全年预算数为 0，全年执行数却是 {money(row.spent)}，"
+                             "执行率无法计算。请填写全年预算数。"))
+    total = department.execution.get("total")
+    if total is not None and total.budget != department.budget.total:
+        out.append(warning(raw.locate(("execution", "total", 1)),
+                           f"预算执行情况「合计」的全年预算数 {money(total.budget)} 万元与总预算 "
+                           f"{money(department.budget.total)} 万元不同。请核对；如有预算调整，可忽略本提示。"))
+    if total is not None and total.budget:
+        computed = rules_rate(total.spent, total.budget)
+        for index, row in enumerate(department.indicators):
+            if row.rule == rules.EXECUTION_RATE and row.execution_rate is not None and row.execution_rate != computed:
+                out.append(warning(raw.locate(("indicators", index, "execution_rate")),
+                                   f"「{row.name}」填写的执行率 {row.execution_rate}% 与预算执行情况算出的 "
+                                   f"{computed}%（全年执行数 ÷ 全年预算数）不同。自评报告两者都会写出，请核对"
+                                   "（如填写的是年度平均执行率，可忽略本提示）。"))
+    return out
+
+
+def rules_rate(spent: Decimal, budget: Decimal) -> Decimal:
+    """执行率 in percent, half-up to 2 decimals."""
+    from decimal import ROUND_HALF_UP
+
+    return (spent / budget * 100).quantize(CENT, ROUND_HALF_UP)
 
 
 def name_and_file(name: str, raw: RawInput) -> list[Finding]:

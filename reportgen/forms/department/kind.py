@@ -7,6 +7,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from reportgen.forms.department import checks, compute, context, scaffold, summary
+from reportgen.forms.department import report_variables as report_table
 from reportgen.forms.department.contract import CONTRACT
 from reportgen.forms.department.variables import TABLE
 from reportgen.forms.kind import Built, FormKind
@@ -26,10 +27,27 @@ class DepartmentForm(FormKind):
     identity = ("department", "name")
     variables = TABLE
     is_group = True
+    template_names = {**FormKind.template_names, "report": "自评报告.docx"}
+    report_variables = report_table.TABLE
+    report_title = "部门整体支出绩效自评报告"
 
     def output_path(self, built: Built, suffix: str) -> PurePath:
         department = built.model
         return PurePath(f"{safe_file_name(department.name)}_{department.year}年度{self.title}{suffix}")
+
+    def report_path(self, built: Built) -> PurePath:
+        department = built.model
+        return PurePath(f"{safe_file_name(department.name)}_{department.year}年度{self.report_title}.docx")
+
+    def report_rendering(self, built: Built, related: Mapping[str, Sequence[Any]]) -> Rendering:
+        from reportgen.forms.department.report import report_rendering
+
+        return report_rendering(built.evaluation, related.get("project", ()))
+
+    def report_facts(self, built: Built, related: Mapping[str, Sequence[Any]]):
+        from reportgen.forms.department.report import report_facts
+
+        return report_facts(self.report_rendering(built, related).context)
 
     def identify(self, raw: RawInput) -> Identity | None:
         name = text_at(raw, self.identity)

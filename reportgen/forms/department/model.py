@@ -3,11 +3,14 @@ the contract-shaped data a reader produces. Every amount, weight and score is a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from reportgen.model import Builder, RawInput, build
+from reportgen.validate import to_decimal
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,41 @@ class IndicatorRow:
     score: Decimal  # 得分/自评分
     reason: str = ""  # 未达标原因
     measure: str = ""  # 改进措施
+    rule: str = ""  # 计分规则 key ("execution_rate" …), "" when scored by hand
+    execution_rate: Decimal | None = None  # 执行率 (%) given for the execution_rate rule
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One row of 预算执行情况 ([execution]), in 万元."""
+
+    initial: Decimal  # 年初预算数
+    budget: Decimal  # 全年预算数
+    spent: Decimal  # 全年执行数
+
+
+EXECUTION_FIELDS: dict[str, str] = {"total": "合计", "basic": "基本支出", "project": "项目支出"}
+STAFF_FIELDS: dict[str, str] = {
+    "internal_units": "内设机构数", "staff_quota": "编制数", "staff_serving": "年末在职人数",
+    "staff_retired": "离退休人数",
+}
+REPORT_FIELDS: dict[str, str] = {
+    "notice": "自评通知", "notice_number": "通知文号", "tasks": "年度重点工作",
+    "application": "结果应用", "other": "其他需要说明的问题", "self_name": "自称", "date": "成文日期",
+}
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """[report]: what only the 自评报告 prints (all optional)."""
+
+    notice: str = ""  # 自评通知 (the notice's title, without 《》)
+    notice_number: str = ""  # 通知文号
+    tasks: tuple[str, ...] = ()  # 年度重点工作, one item each
+    application: str = ""  # 自评结果应用
+    other: str = ""  # 其他需要说明的问题
+    self_name: str = ""  # 自称 (我局 …); derived from the name when blank
+    date: dt.date | None = None  # 成文日期
 
 
 @dataclass(frozen=True)
@@ -66,9 +104,93 @@ class Department:
     goals: tuple[Goal, ...]
     indicators: tuple[IndicatorRow, ...]
     source: Path | None = None
+    functions: str = ""  # 部门职能
+    staff: dict[str, int | None] = field(default_factory=dict)  # STAFF_FIELDS -> count or None
+    execution: dict[str, Execution] | None = None  # EXECUTION_FIELDS present; None: no [execution]
+    report: ReportInput = ReportInput()
+
+
+_DATE = re.compile(r"\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?\s*")
+
+
+_BAD_DATE = "「成文日期」应为日期（如 2023-04-28 或 2023年4月28日），"
 
 
 class DepartmentBuilder(Builder):
+    def count(self, path: tuple, label: str) -> int | None:
+        """An optional count: an integer ≥ 0, or None when absent."""
+        value = self.get(path, required=False)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        number = None
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            number = Decimal(value)
+        elif isinstance(value, str) and value.strip().isdigit():
+            number = Decimal(value.strip())
+        if number is None or number < 0 or number != number.to_integral_value():
+            self._fail(path, f"「{label}」应为不小于 0 的整数（如 5），现在是「{value}」，"
+                             "请改正；不清楚时可留空。")
+            return None
+        return int(number)
+
+    def execution(self) -> dict[str, Execution] | None:
+        table = self.get(("execution",), required=False)
+        if table is None or table == {}:
+            return None
+        if not isinstance(table, dict):
+            self._fail(("execution",), "预算执行情况应为一个表：[execution]，"
+                                       "其中 total = [年初预算数, 全年预算数, 全年执行数]。")
+            return None
+        out: dict[str, Execution] = {}
+        for key, label in EXECUTION_FIELDS.items():
+            row = table.get(key)
+            if row is None:
+                if key == "total":
+                    self._fail(("execution", "total"), "缺少预算执行情况的「合计」（年初预算数、全年预算数、"
+                                                   "全年执行数，万元），请填写；不填时请删去整个预算执行情况。")
+                continue
+            if not isinstance(row, list) or len(row) != 3:
+                self._fail(("execution", key), f"预算执行情况「{label}」应为三个数：[年初预算数, "
+                                               f"全年预算数, 全年执行数]（万元），现在是「{row}」。")
+                continue
+            about = f"（预算执行情况「{label}」）"
+            figures = [self.number(("execution", key, i), name, about=about)
+                       for i, name in enumerate(("年初预算数", "全年预算数", "全年执行数"))]
+            out[key] = Execution(*figures)
+        return out
+
+    def report_input(self) -> ReportInput:
+        def text(key: str) -> str:
+            return self.text(("report", key), REPORT_FIELDS[key], required=False).strip()
+
+        tasks = self.get(("report", "tasks"), required=False)
+        if isinstance(tasks, str):
+            tasks = tasks.splitlines()
+        if tasks is not None and not (isinstance(tasks, list) and all(isinstance(t, str) for t in tasks)):
+            self._fail(("report", "tasks"), "「年度重点工作」应为文字或文字列表（每项一条）。")
+            tasks = []
+        date = self.get(("report", "date"), required=False)
+        when: dt.date | None = None
+        if isinstance(date, dt.datetime):
+            when = date.date()
+        elif isinstance(date, dt.date):
+            when = date
+        elif isinstance(date, str) and date.strip():
+            match = _DATE.fullmatch(date)
+            try:
+                when = dt.date(*(int(g) for g in match.groups())) if match else None
+            except ValueError:
+                when = None
+            if when is None:
+                self._fail(("report", "date"), f"{_BAD_DATE}现在是「{date}」。")
+        elif date is not None and date != "":
+            self._fail(("report", "date"), f"{_BAD_DATE}现在是「{date}」。")
+        return ReportInput(
+            notice=text("notice"), notice_number=text("notice_number"),
+            tasks=tuple(t.strip() for t in (tasks or []) if t.strip()),
+            application=text("application"), other=text("other"), self_name=text("self_name"), date=when,
+        )
+
     def department(self) -> Department:
         goals = tuple(
             Goal(
@@ -104,6 +226,8 @@ class DepartmentBuilder(Builder):
                     score=self.number((*at, "score"), "得分", about=about),
                     reason=self.text((*at, "reason"), "未达标原因", required=False),
                     measure=self.text((*at, "measure"), "改进措施", required=False),
+                    rule=str(self.get((*at, "rule"), required=False) or ""),
+                    execution_rate=to_decimal(self.get((*at, "execution_rate"), required=False), percent=True),
                 )
             )
         return Department(
@@ -117,6 +241,10 @@ class DepartmentBuilder(Builder):
             goals=goals,
             indicators=tuple(rows),
             source=self.raw.source,
+            functions=self.text(("department", "functions"), "部门职能", required=False).strip(),
+            staff={key: self.count(("department", key), label) for key, label in STAFF_FIELDS.items()},
+            execution=self.execution(),
+            report=self.report_input(),
         )
 
 

@@ -40,11 +40,15 @@ def scaffold(year: int, name: str, template: dict[str, Any] | None = None) -> di
     data: dict[str, Any] = {
         "year": year,
         "unmet_reason": "",
-        "department": {"name": name, "units": units},
+        # The 自评报告's optional keys, blank ("" = not filled in); 部门职能 rarely changes
+        # from year to year, so it is copied (new --from).
+        "department": {"name": name, "units": units, "functions": department.get("functions", ""),
+                       **dict.fromkeys(("internal_units", "staff_quota", "staff_serving", "staff_retired"), "")},
         "budget": dict.fromkeys(schema.BUDGET_KEYS, ""),
         "goals": [{"target": "", "completion": [""]} for _ in goals],
         "indicators": rows,
     }
+    data["report"] = dict.fromkeys(schema.REPORT_KEYS, "")
     targets = tables_in(template.get("targets"))
     if targets:
         data["targets"] = [

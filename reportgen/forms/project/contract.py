@@ -8,7 +8,8 @@ from __future__ import annotations
 from reportgen.contract import Column, Contract, ItemsSheet, KeyedRowsSheet, Money, RowSheet, TableSheet
 
 # ----------------------------------------------------------------------------- TOML keys
-TOP_KEYS = ("year", "money_unit", "project", "funds", "goal", "indicators")
+TOP_KEYS = ("year", "money_unit", "project", "funds", "goal", "indicators", "report")
+REPORT_KEYS = ("background", "measures")  # optional, for the 自评报告 only
 PROJECT_KEYS = ("name", "department", "unit")
 FUND_KEYS = ("current", "carryover", "other", "total")  # rows of 项目资金
 FUND_COLUMNS = ("initial", "budget", "spent")  # 年初预算数, 全年预算数, 全年执行数
@@ -25,11 +26,13 @@ TABLES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("funds",): FUND_KEYS,
     ("goal",): GOAL_KEYS,
     ("indicators", "*"): INDICATOR_KEYS,
+    ("report",): REPORT_KEYS,
 }
 
 LABELS: dict[tuple[str, ...], dict[str, str]] = {
     (): {"year": "年度", "money_unit": "金额单位", "project": "项目基本情况", "funds": "项目资金",
-         "goal": "年度总体目标", "indicators": "绩效指标"},
+         "goal": "年度总体目标", "indicators": "绩效指标", "report": "自评报告"},
+    ("report",): {"background": "项目概况", "measures": "改进措施及建议"},
     ("project",): {"name": "项目名称", "department": "主管部门", "unit": "实施单位"},
     ("funds",): FUND_LABELS,
     ("goal",): {"target": "预期目标", "completion": "实际完成情况"},
@@ -61,6 +64,8 @@ BASIC_ROWS: dict[str, tuple[str, ...]] = {
     "主管部门": ("project", "department"),
     "实施单位": ("project", "unit"),
     "金额单位": ("money_unit",),
+    "项目概况": ("report", "background"),  # optional, for the 自评报告
+    "改进措施及建议": ("report", "measures"),
 }
 BASIC_HINTS = {
     "年度": "四位数年份，如 2022；须与所在文件夹 data/<年度>/ 一致。",
@@ -68,6 +73,8 @@ BASIC_HINTS = {
     "主管部门": "部门全称，须与该部门“部门整体支出绩效自评表”中的部门名称一致。",
     "实施单位": "具体实施项目的单位。",
     "金额单位": "万元 或 元；不填时为万元。",
+    "项目概况": "可选：立项依据、主要内容等，用于项目支出绩效自评报告；可在单元格内换行。",
+    "改进措施及建议": "可选：下一步拟改进措施及有关建议，用于项目支出绩效自评报告。",
 }
 
 # 项目资金: one row per 资金类别. 其中：本年财政拨款 (池州's wording) is read as 当年财政拨款;

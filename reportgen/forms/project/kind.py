@@ -8,6 +8,7 @@ from typing import Any
 
 from reportgen.forms.kind import Built, FormKind
 from reportgen.forms.project import checks, compute, context, crosscheck, scaffold, summary
+from reportgen.forms.project import report_variables as report_table
 from reportgen.forms.project.contract import CONTRACT
 from reportgen.forms.project.variables import TABLE
 from reportgen.model import RawInput
@@ -29,6 +30,9 @@ class ProjectForm(FormKind):
     contract = CONTRACT
     identity = ("project", "name")
     variables = TABLE
+    template_names = {**FormKind.template_names, "report": "自评报告.docx"}
+    report_variables = report_table.TABLE
+    report_title = "项目支出绩效自评报告"
 
     def output_path(self, built: Built, suffix: str) -> PurePath:
         project = built.model
@@ -61,6 +65,20 @@ class ProjectForm(FormKind):
 
     def group(self, built: Built) -> str:
         return built.model.department
+
+    def report_path(self, built: Built) -> PurePath:
+        project = built.model
+        return _output(project.department, project.name, project.year, self.report_title, ".docx")
+
+    def report_rendering(self, built: Built, related: Mapping[str, Sequence[Any]]) -> Rendering:
+        from reportgen.forms.project.report import report_rendering
+
+        return report_rendering(built.evaluation)
+
+    def report_facts(self, built: Built, related: Mapping[str, Sequence[Any]]):
+        from reportgen.forms.project.report import report_facts
+
+        return report_facts(self.report_rendering(built, related).context)
 
     def summary_sheets(self, workbook, year: int, rows: Sequence[Any], failed: Sequence[tuple[str, str]],
                        settings: Settings, others: Mapping[Any, Sequence[Any]]) -> None:

@@ -79,6 +79,8 @@ class Project:
     source: Path | None = None
     department_at: str = ""  # where 主管部门 is written, and 全年预算数 (for the checks between forms)
     budget_at: str = ""
+    background: str = ""  # [report] 项目概况 (the 自评报告 only)
+    measures: str = ""  # [report] 改进措施及建议
 
     @property
     def total(self) -> Funds:
@@ -152,6 +154,8 @@ class ProjectBuilder(Builder):
             department_at=self.raw.locate(("project", "department")),
             budget_at=self.raw.locate(("funds", "total" if "total" in self.raw.data.get("funds", {}) else "current",
                                        1)),
+            background=self.text(("report", "background"), "项目概况", required=False).strip(),
+            measures=self.text(("report", "measures"), "改进措施及建议", required=False).strip(),
         )
 
 
