@@ -39,7 +39,7 @@ class BuildResult:
     kind: str  # FormKind.key
     name: str | None = None  # the form's own name (部门名称, 项目名称)
     group: str | None = None  # the department it belongs to (--dept, the 汇总表)
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # the main process keeps a FormFiles (shared_values)
     findings: list[Finding] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render.pdf.write_pdfs)
     summary: Any = None  # the form's line in the year's 汇总表 (FormKind.summary)
