@@ -146,6 +146,8 @@ def _init_and_build(venv: Path, where: Path, env: dict[str, str]) -> Path:
     output = where / "ws" / "output" / "2022" / DEMO_DOCX
     assert f"已生成：output/2022/{DEMO_DOCX}" in build.stdout
     assert "共 1 个部门、3 个项目，全部生成。" in build.stdout  # the sample projects too
+    summary = where / "ws" / "output" / "2022" / "2022年度部门整体支出绩效自评汇总表.xlsx"
+    assert summary.is_file() and f"已生成汇总表：output/2022/{summary.name}" in build.stdout  # its theme shipped
     assert "部门整体支出绩效自评表" in [p.text for p in Document(str(output)).paragraphs]
     assert "广州市应急管理局" in Document(str(output)).tables[0].cell(1, 1).text
     return output
