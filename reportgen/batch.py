@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import NotFound
 from reportgen.findings import describe_os_error, error
@@ -36,6 +35,9 @@ from reportgen.pipeline import BuildResult, build_file, identify, identity_of, r
 from reportgen.settings import Settings
 from reportgen.shared_values import SharedValues
 from reportgen.validate import Identity, duplicate_findings
+
+if TYPE_CHECKING:  # imported when workers are started: a one-process build does without (~5 ms)
+    from concurrent.futures import ProcessPoolExecutor
 
 Work = tuple[str, Path]  # (kind key, data file): small, so it crosses process boundaries
 FORMS_PER_WORKER = 4  # fewer forms per worker process are built faster in this one
@@ -121,6 +123,8 @@ def build_many(
     else:
         # A few forms per worker handed over at a time, the next as one finishes: the
         # forms waiting are items of `work`, not a Future each (memory flat with N).
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         futures: dict = {}
         waiting = iter(work)
         try:
@@ -145,6 +149,8 @@ def build_many(
 def _finish_running(futures: dict) -> list[tuple[Work, BuildResult]]:
     """After Ctrl-C: wait for the forms already being built (the workers ignore Ctrl-C,
     so each finishes writing all its files) and return their results."""
+    from concurrent.futures import wait
+
     while True:
         try:
             wait(futures)
@@ -169,6 +175,8 @@ def worker_pool(jobs: int, count: int, templates_dir: Path, year: int, formats: 
     if workers <= 1:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     warm_up(templates_dir, year, formats, kinds)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupts)
     try:

@@ -1,6 +1,8 @@
-"""What `reportgen build` says at the end: each department's findings and files, the
-departments not built (a table that lines up with Chinese text), old files moved aside,
-an interruption; and its exit code."""
+"""What `reportgen build` says at the end: each form's findings and files, the forms not
+built (a table that lines up with Chinese text), old files moved aside, an interruption;
+and its exit code. Beyond a screenful (more than LIST_LIMIT forms built) it says how many
+forms and files were written and where they are all listed (生成结果.txt) instead of
+every path and warning; every form not built is still listed with its errors."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import unicodedata
 import click
 
 from reportgen.outcome import count_text, first_error
+
+LIST_LIMIT = 20  # forms built whose files and warnings are listed one by one (2-3 lines each)
 
 
 def display_width(text: str) -> int:
@@ -42,13 +46,26 @@ def finding_line(source_name: str, finding) -> str:
 
 def report(outcome) -> int:
     """Print the outcome of build_year; the exit code (0, 1, or 130 after Ctrl-C)."""
+    built = outcome.built
+    # the short form only when 生成结果.txt lists what it leaves out
+    listed = len(built) <= LIST_LIMIT or outcome.record_path is None
+    warnings = files = 0
     for result in outcome.results:
+        if not listed and result.ok:
+            warnings += len(result.findings)
+            files += len(result.outputs)
+            continue
         for finding in result.findings:
             click.echo(finding_line(result.source.name, finding), err=True)
         if not result.ok:
             click.echo(f"未生成：{result.source.name}（请按上面的提示修改后重试）", err=True)
         for path in result.outputs:
             click.echo(f"已生成：{path}")
+    if not listed:
+        click.echo(f"已生成 {len(built)} 个表的 {files} 个文件，每个文件的位置见 {outcome.record_path}。")
+        if warnings:
+            click.echo(f"这些表有 {warnings} 条警告（不影响生成），未在此逐条列出，"
+                       f"见 {outcome.record_path}。", err=True)
     stale = outcome.stale
     if stale.moved:
         folder = stale.moved[0].parent

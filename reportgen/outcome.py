@@ -178,44 +178,70 @@ def remove_summary(path: Path) -> Path | None:
 
 
 def write_record(outcome, year: int, folder: Path, formats: Sequence[str], kinds: Sequence[FormKind]) -> None:
-    """生成结果.txt: what this run wrote and what it did not, and why."""
-    from reportgen.write.files import write_atomic
+    """生成结果.txt: what this run wrote (every file) and what it did not, and why. Written
+    line by line as it is made (a run of thousands of forms: no list of its lines)."""
+    from reportgen.write.files import write_lines_atomic
 
     if not outcome.chosen:
         return
-    total, built, failed = len(outcome.chosen), outcome.built, outcome.failed
-    names = outcome.identities
-    unfinished = outcome.unfinished
-    lines = [
-        f"{year} 年度生成结果（reportgen）",
-        f"运行时间：{datetime.now():%Y-%m-%d %H:%M:%S}",
-        f"范围：{'全部' if outcome.whole_year else '只生成指定的部门'}；格式：{'、'.join(formats)}",
-        f"结果：共 {count_text(outcome.chosen)}，已生成 {len(built)} 个，未生成 {total - len(built)} 个"
-        + ("（运行被中断）" if outcome.interrupted else ""),
-    ]
-    if outcome.summary_path:
-        lines.append(f"汇总表：{outcome.summary_path.name}（未生成的在表末标为“未生成”）")
-    elif outcome.summary_error:
-        lines.append(f"汇总表：未更新。{outcome.summary_error}")
-    elif outcome.summary_removed:
-        lines.append("汇总表：运行被中断，旧的汇总表已删除（它与本次生成的文件不一致）。请重新运行完整的生成。")
-    lines += ["", f"已生成（{len(built)}）："]
-    lines += [f"  {label(r, names)}（{r.source.name}）" for r in built] or ["  无"]
-    if failed:
-        lines += ["", f"未生成：数据或模板有误（{len(failed)}）："]
-        for result in failed:
-            lines.append(f"  {label(result, names)}（{result.source.name}）")
-            lines += [f"    {f}" for f in result.findings if f.level == "error"]
-    if unfinished:
-        lines += ["", f"未生成：运行被中断（{len(unfinished)}），原有文件（如有）不是按当前数据生成的："]
-        lines += [f"  {names[p].name if names.get(p) else p.stem}（{p.name}）" for _, p in unfinished]
-    if outcome.stale.moved or outcome.stale.errors:
-        lines += ["", f"未生成的表原有的旧文件，已移到 {STALE_DIR}/："]
-        lines += [f"  {p.relative_to(folder / STALE_DIR).as_posix()}" for p in outcome.stale.moved]
-        lines += [f"  {e}" for e in outcome.stale.errors]
     target = folder / RECORD_NAME
     try:
-        write_atomic(target, ("\n".join(lines) + "\n").encode("utf-8-sig"))
+        write_lines_atomic(target, _record_lines(outcome, year, folder, formats), encoding="utf-8-sig")
         outcome.record_path = target
     except OSError as exc:
         outcome.record_error = f"无法写入 {target}（{describe_os_error(exc)}）。"
+
+
+def _record_lines(outcome, year: int, folder: Path, formats: Sequence[str]) -> Iterator[str]:
+    total, built, failed = len(outcome.chosen), outcome.built, outcome.failed
+    names = outcome.identities
+    unfinished = outcome.unfinished
+    yield f"{year} 年度生成结果（reportgen）"
+    yield f"运行时间：{datetime.now():%Y-%m-%d %H:%M:%S}"
+    yield f"范围：{'全部' if outcome.whole_year else '只生成指定的部门'}；格式：{'、'.join(formats)}"
+    yield (f"结果：共 {count_text(outcome.chosen)}，已生成 {len(built)} 个，未生成 {total - len(built)} 个"
+           + ("（运行被中断）" if outcome.interrupted else ""))
+    if outcome.summary_path:
+        yield f"汇总表：{outcome.summary_path.name}（未生成的在表末标为“未生成”）"
+    elif outcome.summary_error:
+        yield f"汇总表：未更新。{outcome.summary_error}"
+    elif outcome.summary_removed:
+        yield "汇总表：运行被中断，旧的汇总表已删除（它与本次生成的文件不一致）。请重新运行完整的生成。"
+    yield ""
+    yield f"已生成（{len(built)}，文件位置相对于本文件所在的文件夹）："
+    if not built:
+        yield "  无"
+    for result in built:
+        yield f"  {label(result, names)}（{result.source.name}）"
+        for path in result.outputs:
+            yield f"    {_relative(path, folder)}"
+        for finding in result.findings:
+            yield f"    {finding}"
+    if failed:
+        yield ""
+        yield f"未生成：数据或模板有误（{len(failed)}）："
+        for result in failed:
+            yield f"  {label(result, names)}（{result.source.name}）"
+            for finding in result.findings:
+                if finding.level == "error":
+                    yield f"    {finding}"
+    if unfinished:
+        yield ""
+        yield f"未生成：运行被中断（{len(unfinished)}），原有文件（如有）不是按当前数据生成的："
+        for _, path in unfinished:
+            yield f"  {names[path].name if names.get(path) else path.stem}（{path.name}）"
+    if outcome.stale.moved or outcome.stale.errors:
+        yield ""
+        yield f"未生成的表原有的旧文件，已移到 {STALE_DIR}/："
+        for path in outcome.stale.moved:
+            yield f"  {path.relative_to(folder / STALE_DIR).as_posix()}"
+        for problem in outcome.stale.errors:
+            yield f"  {problem}"
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """A written file as the record names it: below the record's folder, else in full."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)

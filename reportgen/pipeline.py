@@ -10,17 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import InputError, NotFound
 from reportgen.findings import Finding, describe_os_error, error, os_error_place
 from reportgen.forms.kind import FormKind
 from reportgen.model import RawInput
-from reportgen.render.pdf import PdfJob
 from reportgen.rendering import Rendering
 from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.template_files import candidates, template_path
 from reportgen.validate import Identity
+
+if TYPE_CHECKING:  # imported when a PDF is asked for
+    from reportgen.render.pdf import PdfJob
 
 INPUT_SUFFIXES = (".toml", ".xlsx")
 FORMATS = ("docx", "xlsx")
@@ -39,7 +41,7 @@ class BuildResult:
     kind: str  # FormKind.key
     name: str | None = None  # the form's own name (部门名称, 项目名称)
     group: str | None = None  # the department it belongs to (--dept, the 汇总表)
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # the main process keeps a FormFiles (shared_values)
     findings: list[Finding] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # the PDF to convert from the .docx (render.pdf.write_pdfs)
     summary: Any = None  # the form's line in the year's 汇总表 (FormKind.summary)
@@ -286,6 +288,8 @@ def build_file(
         if scratch is None or target.parent != scratch:
             result.outputs.append(target)
         if target.suffix == ".docx" and "pdf" in formats:
+            from reportgen.render.pdf import PdfJob
+
             result.pdf_job = PdfJob(target=targets["pdf"], docx=target, scratch=scratch)
     result.summary = kind.summary(built)
     return result

@@ -3,6 +3,8 @@ works outside this repository after a plain `pip install .`."""
 
 from __future__ import annotations
 
+import configparser
+import glob
 import os
 import shutil
 import subprocess
@@ -13,6 +15,7 @@ import pytest
 from docx import Document
 
 from tests.conftest import DEMO_TOML, ROOT, TEMPLATES, run_reportgen
+from tests.project_helpers import DEMO_PROJECTS
 
 DOCX_TEMPLATE = TEMPLATES / "department" / "自评表.docx"
 
@@ -65,6 +68,51 @@ def test_packaged_templates_and_data_are_the_repository_folders():
                 assert (shipped / path.relative_to(source)).read_bytes() == path.read_bytes(), path
 
 
+# The folders shipped inside the package (setup.cfg package_dir) and their package names.
+SHIPPED = {"templates": "reportgen.templates", "data": "reportgen.sample_data", "docs": "reportgen.docs"}
+
+
+def shipped_sources() -> dict[str, list[str]]:
+    """{folder: its files that are committed (git ls-files), as paths under the folder};
+    without git, the files there now (hidden and cache files left out, as init does)."""
+    from reportgen.resources import _visible
+
+    found: dict[str, list[str]] = {}
+    for folder in SHIPPED:
+        listed = None
+        if shutil.which("git") and (ROOT / ".git").exists():
+            run = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--", folder], capture_output=True)
+            if run.returncode == 0:
+                listed = [Path(name).relative_to(folder).as_posix()
+                          for name in run.stdout.decode("utf-8").split("\0") if name]
+        if listed is None:
+            listed = [path.relative_to(ROOT / folder).as_posix() for path in (ROOT / folder).rglob("*")
+                      if path.is_file()]
+        found[folder] = sorted(name for name in listed
+                               if all(_visible(Path(part)) for part in Path(name).parts))
+    return found
+
+
+def test_every_committed_sample_matches_the_package_data_patterns():
+    """A sample, template or guide in git that setup.cfg's package_data patterns miss
+    would be absent from a normal install (the sample projects under data/2022/项目/<部门>/
+    were: `*/*.toml` reaches one folder down only). Checked here as setuptools globs them
+    (recursive, from the package's folder), without building; the slow test below checks
+    a real install."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    patterns = {package: [p.strip() for p in text.replace("\n", ",").split(",") if p.strip()]
+                for package, text in config["options.package_data"].items()}
+    sources = shipped_sources()
+    assert any("/项目/" in name for name in sources["data"]), sources  # the nested samples are there
+    for folder, package in SHIPPED.items():
+        matched = {Path(hit).relative_to(ROOT / folder).as_posix()
+                   for pattern in patterns[package]
+                   for hit in glob.glob(str(ROOT / folder / pattern), recursive=True)}
+        missing = [name for name in sources[folder] if name not in matched]
+        assert not missing, f"setup.cfg [options.package_data] {package} does not ship {missing}"
+
+
 def test_init_into_a_file_is_refused(tmp_path):
     (tmp_path / "ws").write_text("x")
     result = run_reportgen("init", "ws", cwd=tmp_path)
@@ -97,6 +145,9 @@ def _init_and_build(venv: Path, where: Path, env: dict[str, str]) -> Path:
     build = _run([reportgen, "build", "--year", "2022"], where / "ws", env)
     output = where / "ws" / "output" / "2022" / DEMO_DOCX
     assert f"已生成：output/2022/{DEMO_DOCX}" in build.stdout
+    assert "共 1 个部门、3 个项目，全部生成。" in build.stdout  # the sample projects too
+    summary = where / "ws" / "output" / "2022" / "2022年度部门整体支出绩效自评汇总表.xlsx"
+    assert summary.is_file() and f"已生成汇总表：output/2022/{summary.name}" in build.stdout  # its theme shipped
     assert "部门整体支出绩效自评表" in [p.text for p in Document(str(output)).paragraphs]
     assert "广州市应急管理局" in Document(str(output)).tables[0].cell(1, 1).text
     return output
@@ -122,9 +173,26 @@ def test_pip_install_then_init_and_build(tmp_path):
     assert (package / "templates" / "department" / "自评表.docx").read_bytes() == DOCX_TEMPLATE.read_bytes()
     assert (package / "sample_data" / "2022" / DEMO_TOML.name).is_file()
     assert (package / "docs" / "模板编辑说明.md").is_file()
+    for folder, shipped in shipped_sources().items():  # every committed sample, template, guide
+        inside = package / SHIPPED[folder].split(".", 1)[1]
+        missing = [name for name in shipped if not (inside / name).is_file()]
+        assert not missing, f"not in the installed package: {folder}/{missing}"
+        for name in shipped:
+            assert (inside / name).read_bytes() == (ROOT / folder / name).read_bytes(), name
     plain = tmp_path / "plain"
     plain.mkdir()
     _init_and_build(venv, plain, env)
+    # init gave the sample projects too, and both forms were built from them
+    projects = sorted((plain / "ws" / "data" / "2022" / "项目").rglob("*.toml"))
+    assert [p.name for p in projects] == sorted(p.name for p in DEMO_PROJECTS.glob("*.toml")) and projects
+    built = plain / "ws" / "output" / "2022" / "项目" / "广州市应急管理局"
+    for project in projects:
+        for suffix in (".docx", ".xlsx"):
+            output = built / f"{project.stem}_2022年度项目支出绩效自评表{suffix}"
+            assert output.is_file(), output
+    form = Document(str(built / f"{projects[0].stem}_2022年度项目支出绩效自评表.docx"))
+    assert "项目支出绩效自评表" in "".join(p.text for p in form.paragraphs)
+    assert projects[0].stem.removeprefix("示例：") in "".join(c.text for c in form.tables[0]._cells)
 
     # No templates folder at all: the packaged templates.
     bare = tmp_path / "bare"

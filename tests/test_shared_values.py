@@ -6,6 +6,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import pytest
+
 from reportgen.pipeline import BuildResult
 from reportgen.shared_values import SharedValues
 from reportgen.validate import Identity
@@ -52,3 +54,29 @@ def test_text_inside_tuples_is_shared_too():
     first, second = (shared.fields(row) for row in rows)
     assert first == rows[0] and second == rows[1]
     assert first.level_scores[1][0] is second.level_scores[1][0] and first.grade is second.grade
+
+
+def test_a_forms_files_are_kept_as_one_folder_one_name_and_shared_suffixes():
+    """The main process keeps where a form's files went as a FormFiles (the folder and the
+    suffixes shared by the forms, one name without suffix), not a Path per file; it gives
+    the same paths, takes the PDF appended after conversion, and files that are not one
+    folder and one name stay a list."""
+    from reportgen.shared_values import FormFiles
+
+    shared = SharedValues()
+    first, second = (shared.result(arrived(n), Path(f"/data/{n}.toml")) for n in ("甲项目", "乙项目"))
+    assert isinstance(first.outputs, FormFiles) and first.outputs == arrived("甲项目").outputs
+    assert list(first.outputs) == arrived("甲项目").outputs and len(first.outputs) == 2
+    assert first.outputs[1] == arrived("甲项目").outputs[1] and first.outputs[-1:] == arrived("甲项目").outputs[-1:]
+    assert first.outputs.folder is second.outputs.folder and first.outputs.suffixes is second.outputs.suffixes
+    pdf = first.outputs[0].with_suffix(".pdf")
+    first.outputs.append(pdf)
+    assert list(first.outputs) == [*arrived("甲项目").outputs, pdf] and len(second.outputs) == 2
+    with pytest.raises(ValueError):
+        first.outputs.append(Path("/elsewhere/甲项目.pdf"))
+    assert set(first.outputs) == {*arrived("甲项目").outputs, pdf}
+    mixed = arrived("丙项目")
+    mixed.outputs = [mixed.outputs[0], Path("/out/2022/其他/丙项目.xlsx")]
+    kept = shared.result(mixed, Path("/data/丙项目.toml")).outputs
+    assert isinstance(kept, list) and kept == mixed.outputs
+    assert shared.result(BuildResult(source=Path("/d/x.toml"), kind="project"), Path("/d/x.toml")).outputs == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from functools import cache
 
 import click
 
@@ -113,53 +114,55 @@ def _not_a_number(m: re.Match) -> str:
     return text + "。"
 
 
-# click's own usage messages, in Chinese: (pattern matching the whole message, its translation).
-_USAGE_WORDS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
-    (re.compile(rf"Missing (?P<kind>option|argument|parameter)(?: (?P<hint>{_HINTS}))?\.(?: (?P<rest>.+))?",
-                re.DOTALL), _missing),
-    (re.compile(r"Missing parameter: (?P<name>\S+)"), lambda m: f"缺少参数 {m.group('name')}。"),
-    (re.compile(r"Missing command\.?"), lambda m: "缺少命令。"),
-    (re.compile(r"Choose from:\s*(?P<choices>.*)", re.DOTALL),
-     lambda m: f"可选：{'、'.join(c.strip() for c in m.group('choices').split(',') if c.strip())}。"),
-    (re.compile(rf"No such (?P<kind>option|command)(?: (?P<repr>{_REPR})\.?|: (?P<plain>\S+?)\.?)"
-                rf"(?: (?P<maybe>.+))?", re.DOTALL),
-     lambda m: (f"没有这个{'选项' if m.group('kind') == 'option' else '命令'}："
-                f"{_text(m.group('repr')) if m.group('repr') else m.group('plain')}"
-                f"{_did_you_mean(m.group('maybe'))}")),
-    (re.compile(rf"Invalid value(?: for (?P<hint>{_HINTS}))?: (?P<detail>.*)", re.DOTALL), _invalid_value),
-    (re.compile(rf"Option (?P<name>{_REPR}) requires an argument\.?"),
-     lambda m: f"选项 {_text(m.group('name'))} 后面需要一个值。"),
-    (re.compile(rf"Option (?P<name>{_REPR}) requires (?P<n>\d+) arguments\.?"),
-     lambda m: f"选项 {_text(m.group('name'))} 后面需要 {m.group('n')} 个值。"),
-    (re.compile(rf"Option (?P<name>{_REPR}) does not take a value\.?"),
-     lambda m: f"选项 {_text(m.group('name'))} 不需要值（不要写 = 及后面的内容）。"),
-    (re.compile(rf"Argument (?P<name>{_REPR}) takes (?P<n>\d+) values\.?"),
-     lambda m: f"参数 {_text(m.group('name'))} 需要 {m.group('n')} 个值。"),
-    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)", re.DOTALL),
-     lambda m: f"多余的参数：{m.group('args')}（如果文件名或部门名中有空格，请用英文引号括起来）。"),
-    # The details of "Invalid value for …: <detail>".
-    (re.compile(rf"(?P<value>{_REPR}) is not a valid (?P<type>integer range|float range|integer|float|boolean|UUID)"
-                r"\.(?: Recognized values: (?P<states>.*))?", re.DOTALL), _not_a_number),
-    (re.compile(r"(?P<value>.+?) is not in the range (?P<range>\S+?)\.?"),
-     lambda m: f"「{m.group('value')}」不在允许的范围内（{_range(m.group('range'))}）。"),
-    (re.compile(rf"(?P<value>{_REPR}) is not one of (?P<choices>.*?)\.?", re.DOTALL),
-     lambda m: f"「{_text(m.group('value'))}」不是可选的值，可选：{_names(m.group('choices'))}。"),
-    (re.compile(rf"(?P<value>{_REPR}) is not (?P<choice>{_REPR})\.?"),
-     lambda m: f"「{_text(m.group('value'))}」不是可选的值，只能是：{_text(m.group('choice'))}。"),
-    (re.compile(rf"(?P<kind>File|Directory|Path) (?P<name>{_REPR}) "
-                rf"(?P<problem>{'|'.join(_PATH_PROBLEMS)})\.?"),
-     lambda m: (f"{_PATH_KINDS[m.group('kind')]}「{_text(m.group('name'))}」"
-                f"{_PATH_PROBLEMS[m.group('problem')]}。")),
-    (re.compile(rf"(?P<value>{_REPR}) does not match the formats? (?P<formats>.*?)\.?", re.DOTALL),
-     lambda m: f"「{_text(m.group('value'))}」的格式不对，应为：{_names(m.group('formats'))}。"),
-    (re.compile(r"(?:Takes )?(?P<n>\d+) values (?:are required, but|but) (?P<got>\d+) (?:was|were) given\.?"),
-     lambda m: f"需要 {m.group('n')} 个值，实际给了 {m.group('got')} 个。"),
-]
-
+@cache
+def _usage_words() -> list[tuple[re.Pattern, Callable[[re.Match], str]]]:
+    """click's own usage messages, in Chinese: (pattern matching the whole message, its
+    translation). Compiled when a message is first translated, not at every start (~4 ms)."""
+    return [
+        (re.compile(rf"Missing (?P<kind>option|argument|parameter)(?: (?P<hint>{_HINTS}))?\.(?: (?P<rest>.+))?",
+                    re.DOTALL), _missing),
+        (re.compile(r"Missing parameter: (?P<name>\S+)"), lambda m: f"缺少参数 {m.group('name')}。"),
+        (re.compile(r"Missing command\.?"), lambda m: "缺少命令。"),
+        (re.compile(r"Choose from:\s*(?P<choices>.*)", re.DOTALL),
+         lambda m: f"可选：{'、'.join(c.strip() for c in m.group('choices').split(',') if c.strip())}。"),
+        (re.compile(rf"No such (?P<kind>option|command)(?: (?P<repr>{_REPR})\.?|: (?P<plain>\S+?)\.?)"
+                    rf"(?: (?P<maybe>.+))?", re.DOTALL),
+         lambda m: (f"没有这个{'选项' if m.group('kind') == 'option' else '命令'}："
+                    f"{_text(m.group('repr')) if m.group('repr') else m.group('plain')}"
+                    f"{_did_you_mean(m.group('maybe'))}")),
+        (re.compile(rf"Invalid value(?: for (?P<hint>{_HINTS}))?: (?P<detail>.*)", re.DOTALL), _invalid_value),
+        (re.compile(rf"Option (?P<name>{_REPR}) requires an argument\.?"),
+         lambda m: f"选项 {_text(m.group('name'))} 后面需要一个值。"),
+        (re.compile(rf"Option (?P<name>{_REPR}) requires (?P<n>\d+) arguments\.?"),
+         lambda m: f"选项 {_text(m.group('name'))} 后面需要 {m.group('n')} 个值。"),
+        (re.compile(rf"Option (?P<name>{_REPR}) does not take a value\.?"),
+         lambda m: f"选项 {_text(m.group('name'))} 不需要值（不要写 = 及后面的内容）。"),
+        (re.compile(rf"Argument (?P<name>{_REPR}) takes (?P<n>\d+) values\.?"),
+         lambda m: f"参数 {_text(m.group('name'))} 需要 {m.group('n')} 个值。"),
+        (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)", re.DOTALL),
+         lambda m: f"多余的参数：{m.group('args')}（如果文件名或部门名中有空格，请用英文引号括起来）。"),
+        # The details of "Invalid value for …: <detail>".
+        (re.compile(rf"(?P<value>{_REPR}) is not a valid (?P<type>integer range|float range|integer|float|boolean|UUID)"
+                    r"\.(?: Recognized values: (?P<states>.*))?", re.DOTALL), _not_a_number),
+        (re.compile(r"(?P<value>.+?) is not in the range (?P<range>\S+?)\.?"),
+         lambda m: f"「{m.group('value')}」不在允许的范围内（{_range(m.group('range'))}）。"),
+        (re.compile(rf"(?P<value>{_REPR}) is not one of (?P<choices>.*?)\.?", re.DOTALL),
+         lambda m: f"「{_text(m.group('value'))}」不是可选的值，可选：{_names(m.group('choices'))}。"),
+        (re.compile(rf"(?P<value>{_REPR}) is not (?P<choice>{_REPR})\.?"),
+         lambda m: f"「{_text(m.group('value'))}」不是可选的值，只能是：{_text(m.group('choice'))}。"),
+        (re.compile(rf"(?P<kind>File|Directory|Path) (?P<name>{_REPR}) "
+                    rf"(?P<problem>{'|'.join(_PATH_PROBLEMS)})\.?"),
+         lambda m: (f"{_PATH_KINDS[m.group('kind')]}「{_text(m.group('name'))}」"
+                    f"{_PATH_PROBLEMS[m.group('problem')]}。")),
+        (re.compile(rf"(?P<value>{_REPR}) does not match the formats? (?P<formats>.*?)\.?", re.DOTALL),
+         lambda m: f"「{_text(m.group('value'))}」的格式不对，应为：{_names(m.group('formats'))}。"),
+        (re.compile(r"(?:Takes )?(?P<n>\d+) values (?:are required, but|but) (?P<got>\d+) (?:was|were) given\.?"),
+         lambda m: f"需要 {m.group('n')} 个值，实际给了 {m.group('got')} 个。"),
+    ]
 
 def _translate(message: str) -> str | None:
     """click's English message in Chinese, or None for a message it does not know."""
-    for pattern, translate in _USAGE_WORDS:
+    for pattern, translate in _usage_words():
         match = pattern.fullmatch(message.strip())
         if match:
             return translate(match)

@@ -84,8 +84,8 @@ class FormKind:
                        settings: Settings, others: Mapping[Any, Sequence[Any]]) -> None:
         """Add this kind's sheets to the year's 汇总表 workbook: a line per form built
         (`rows`), then (name, reason) of each form not built; `others`: every kind's rows.
-        The workbook is write-only: a sheet is written top to bottom, once (see
-        reportgen.render.summary_print)."""
+        The workbook (reportgen.render.summary_book) writes a sheet top to bottom, once
+        (see reportgen.render.summary_print)."""
 
     def cross_check(self, rows: Sequence[Any], others: Mapping[Any, Sequence[Any]]) -> dict[int, list[Finding]]:
         """Findings of the checks between this kind's forms (their summary rows) and the

@@ -130,8 +130,9 @@ _NEWLINE_IN_TEXT = ("文字没有在这一行内结束：单行文字必须在�
 _BACKSLASH = ("文字中的反斜杠 \\ 后面不是有效的转义：要写反斜杠本身，请写成两个 \\\\（如 C:\\\\数据），"
               "或把整段文字改用英文单引号 '…' 括起来（单引号中的 \\ 原样保留）。")
 
-# tomllib's messages (Lib/tomllib/_parser.py): what each means and how to fix it.
-_TOML_MESSAGES: list[tuple[re.Pattern, str]] = [(re.compile(pattern), meaning) for pattern, meaning in [
+# tomllib's messages (Lib/tomllib/_parser.py): what each means and how to fix it. The
+# patterns are compiled when a file has an error (re caches them), not at every start.
+_TOML_MESSAGES: list[tuple[str, str]] = [
     (r"Cannot overwrite a value|Cannot declare .+ twice|Cannot redefine namespace .+"
      r"|Cannot mutate immutable namespace .+|Duplicate inline table key .+", _DUPLICATE),
     (r"Expected '=' after a key in a key/value pair",
@@ -169,7 +170,7 @@ _TOML_MESSAGES: list[tuple[re.Pattern, str]] = [(re.compile(pattern), meaning) f
     (r"Invalid date or datetime",
      "日期或时间的写法不对：日期写成 2022-12-31（年-月-日，月和日各两位，且要是真实存在的日期）；"
      "如果这是文字，请用" + _QUOTES + "括起来。"),
-]]
+]
 
 # Characters that look right to a clerk but are not TOML syntax.
 _LOOKALIKES = {
@@ -195,7 +196,7 @@ def toml_error(message: str, text: str) -> tuple[str, str]:
     """tomllib's English message -> (" 第N行第M列", a Chinese explanation with the fix)."""
     position = _TOML_POSITION.search(message)
     detail = _TOML_POSITION.sub("", message).strip()
-    explanation = next((meaning for pattern, meaning in _TOML_MESSAGES if pattern.fullmatch(detail)), None)
+    explanation = next((meaning for pattern, meaning in _TOML_MESSAGES if re.fullmatch(pattern, detail)), None)
     if explanation is None:
         explanation = (f"无法识别的写法（解析器提示“{detail}”）。"
                        "请检查引号是否成对、等号两边、方括号是否完整。")

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +34,23 @@ def _stage(target: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def write_lines_atomic(target: Path, lines: Iterable[str], encoding: str = "utf-8") -> None:
+    """Lines (each ended with a newline here) written one at a time, never all in memory,
+    to a temporary file beside target, which then replaces it; on any failure the old
+    file stays as it was and no temporary file is left."""
+    check_writable(target)
+    tmp = _stage(target, b"")
+    try:
+        with open(tmp, "w", encoding=encoding, newline="\n") as handle:
+            for line in lines:
+                handle.write(line)
+                handle.write("\n")
+        with deferred_interrupt():
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from reportgen.forms.department.compute import SummaryRow
+from reportgen.render.summary_book import Font
 from reportgen.render.summary_print import (
     add_charts,
     append_row,
@@ -38,17 +39,16 @@ NOT_BUILT = "未生成"
 
 def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Settings,
                    failed: Sequence[tuple[str, str]] = ()) -> None:
-    """The sheets 汇总 and 图表, written top to bottom into a write-only workbook;
-    failed: (department name, reason) of each department not built."""
-    from openpyxl.styles import Font
-
+    """The sheets 汇总 and 图表, written top to bottom into the 汇总表
+    (render.summary_book.Workbook); failed: (department name, reason) of each department
+    not built."""
     ordered = sorted(rows, key=lambda r: (-r.total_score, r.name))
     levels = level_names(ordered)
     headers = ["序号", "部门名称", "单位数", "总预算（万元）", *[f"{n}得分" for n in levels],
                "总分", "评价等级", "未满分指标数"]
     widths = [6, 30, 8, 16, *[12] * len(levels), 10, 10, 12]
     sheet = table_sheet(workbook, "汇总", title_text(year), headers, widths, "C3", len(ordered) + len(failed))
-    font = Font(name="宋体", size=10)
+    font = Font("宋体", 10)
     scores = range(5, 6 + len(levels))  # each 一级指标's 得分 and the 总分
     styles = [grid_style(sheet, font, "left" if column == 2 else "center",
                          MONEY_FORMAT if column == 4 else SCORE_FORMAT if column in scores else None)
@@ -62,17 +62,15 @@ def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], settings: Se
     add_charts(workbook, sheet, year, names_column=2, total_column=5 + len(levels), first_row=3,
                last_row=len(ordered) + 2, grades=[row.grade for row in ordered],
                labels=[label for label, _ in settings.grades])
-    workbook.properties.title = f"{year}年度部门整体支出绩效自评汇总表"
+    workbook.title = f"{year}年度部门整体支出绩效自评汇总表"
 
 
 def _append_not_built(sheet, failed: Sequence[tuple[str, str]], built: int, widths: Sequence[int], font) -> None:
     """A row per department not built: 序号, name, 未生成 under 评价等级, the reason
     across the score columns (merged, wrapped)."""
-    from openpyxl.styles import Font
-
     if not failed:
         return  # (a style made but not used would still be listed in the workbook's styles)
-    red = Font(name=font.name, size=font.sz, color="C00000")
+    red = Font(font.name, font.size, color="C00000")
     width = len(widths)
     styles = [grid_style(sheet, red, "left" if column in (2, 3) else "center", wrap_text=column == 3)
               for column in range(1, width + 1)]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from reportgen.forms.project.compute import SummaryRow
+from reportgen.render.summary_book import Font
 from reportgen.render.summary_print import append_row, grid_style, table_cell, table_sheet
 
 MONEY_FORMAT, SCORE_FORMAT, RATE_FORMAT = "#,##0.00##", "0.00", "0.00%"
@@ -19,9 +20,7 @@ def _append_rows(sheet, first: int, rows: Iterable[Sequence], formats: Sequence[
     """Rows of a table_sheet's body from row number `first`: a cell in every column, the
     text columns' (a name starting with "=" stays text) wrapped on the left, the others
     centred; formats: each column's number format."""
-    from openpyxl.styles import Font
-
-    font = Font(name="宋体", size=10)
+    font = Font("宋体", 10)
     styles = {}
     for column, number_format in enumerate(formats, start=1):
         left = column in text_columns
@@ -33,7 +32,7 @@ def _append_rows(sheet, first: int, rows: Iterable[Sequence], formats: Sequence[
 
 
 def summary_sheets(workbook, year: int, rows: Sequence[SummaryRow], failed: Sequence[tuple[str, str]] = ()) -> None:
-    """The sheets 项目 and 项目汇总, written top to bottom into a write-only workbook;
+    """The sheets 项目 and 项目汇总, written top to bottom into the 汇总表 (render.summary_book);
     failed: (项目名称, reason) of each project not built: listed last, marked 未生成."""
     if not rows and not failed:
         return
