@@ -297,16 +297,17 @@ def project_sheets(workbook, year: int, rows: Sequence[Any], failed: Sequence[tu
         return
     ordered = sorted(rows, key=lambda r: (r.department, -r.total_score, r.name))
     headers = ["主管部门", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分", "评价等级",
-               "说明"]
+               "实际完成值空白数", "说明"]
     sheet = table_sheet(workbook, "项目", f"{year}年度项目支出绩效自评汇总", headers,
-                        [30, 40, 18, 18, 10, 10, 10, 60], "A3", len(ordered) + len(failed))
-    text = {1, 2, 8}  # 主管部门, 项目名称, 说明
-    formats = [None, None, MONEY_FORMAT, MONEY_FORMAT, RATE_FORMAT, SCORE_FORMAT, None, None]
+                        [30, 40, 18, 18, 10, 10, 10, 14, 60], "A3", len(ordered) + len(failed))
+    text = {1, 2, 9}  # 主管部门, 项目名称, 说明
+    formats = [None, None, MONEY_FORMAT, MONEY_FORMAT, RATE_FORMAT, SCORE_FORMAT, None, None, None]
     _project_rows(sheet, 3, ([row.department, row.name, row.budget, row.spent,  # Decimals: see render.summary
                              None if row.execution_rate is None else row.execution_rate / 100, row.total_score,
-                             row.grade, None] for row in ordered), formats, text)
+                             row.grade, row.blank_actuals, None] for row in ordered), formats, text)
     _project_rows(sheet, 3 + len(ordered),
-                 ([None, name, None, None, None, None, NOT_BUILT, f"{NOT_BUILT}：{reason}"] for name, reason in failed),
+                 ([None, name, None, None, None, None, NOT_BUILT, None, f"{NOT_BUILT}：{reason}"]
+                  for name, reason in failed),
                  [None] * len(headers), text)
 
     totals: dict[str, tuple[int, Decimal]] = {}

@@ -43,7 +43,8 @@ def project_row(i: int, rnd: random.Random) -> ProjectRow:
     return ProjectRow(source=f"{i}.toml", department=f"部门{i % 3}", name=NAMES[i % len(NAMES)].format(i),
                       budget=Decimal(rnd.randint(1, 10**8)) / 100, spent=Decimal(rnd.randint(0, 10**8)) / 100,
                       execution_rate=None if i % 9 == 0 else Decimal(rnd.randint(0, 10000)) / 100,
-                      total_score=Decimal(rnd.randint(0, 10000)) / 100, grade="良")
+                      total_score=Decimal(rnd.randint(0, 10000)) / 100, grade="良",
+                      blank_actuals=i % 3)
 
 
 @pytest.mark.parametrize(("departments", "failed", "projects"), [
