@@ -120,7 +120,9 @@ def serve(host: str, port: int, *, web_workers: int = 2, build_workers: int | No
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         for name, argv in commands(host, port, web_workers, build_workers):
-            children.append((name, subprocess.Popen(argv)))
+            # own process group: Ctrl-C reaches only this process, which stops them in order
+            group = {"process_group": 0} if os.name == "posix" else {}
+            children.append((name, subprocess.Popen(argv, **group)))
         shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host
         echo(f"网站已启动：http://{shown}:{port}/  （数据在 {instance}；按 Ctrl-C 停止）")
         failed = None

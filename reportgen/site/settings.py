@@ -170,7 +170,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the PDF shown inline in the site's own page
+X_FRAME_OPTIONS = "DENY"  # nothing of the site is framed (a PDF opens in its own tab)
 SILENCED_SYSTEM_CHECKS = [
     "security.W021",  # HSTS preload: a choice for the bureau's domain, not ours
     # Lockout by account name, not by address: a department's clerks share one office NAT, and
