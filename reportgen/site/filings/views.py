@@ -53,6 +53,8 @@ def _page(request, filing: Filing, *, problems=(), status=200):
         "forms": forms, "events": filing.events.select_related("user"),
         "actions": {name: may(request.user, filing, name) for name in ACTIONS},
         "upload_refusal": services.upload_refusal(filing), "problems": problems,
+        "returned": filing.events.filter(to_state=State.RETURNED).select_related("user").last()
+        if filing.state == State.RETURNED else None,
         "busy": filing.state == State.BUILDING or (last is not None and last.status == Upload.Status.CHECKING),
     }
     return render(request, "filings/filing.html", context, status=status)
@@ -82,7 +84,7 @@ def upload(request, filing_id: int):
                               request=request)
     except services.UploadRefused as exc:
         return _page(request, filing, problems=exc.problems, status=400)
-    messages.success(request, "已上传，正在检查。")
+    messages.success(request, "已上传。")
     return redirect("filing", filing_id=filing.pk)
 
 
@@ -187,7 +189,10 @@ def get_visible_year(year_id: int) -> Year:
 @require_GET
 def summary(request, summary_id: int):
     s = get_visible(request.user, Summary, summary_id)
-    return render(request, "filings/summary.html", {"summary": s, "busy": s.status in ("queued", "running")})
+    rest = [(f.department.name, f.get_state_display()) for f in visible(request.user).filter(year=s.year)
+            .select_related("department").order_by("department__name") if f.department.name not in s.departments]
+    return render(request, "filings/summary.html", {"summary": s, "busy": s.status in ("queued", "running"),
+                                                    "rest": rest})
 
 
 @require_GET
