@@ -39,6 +39,7 @@ def check(job: dict) -> dict:
     account's department's. Only these files are checked, so no message names another
     department's file."""
     from reportgen.checking import check_year
+    from reportgen.errors import ReportgenError
     from reportgen.findings import error
     from reportgen.forms.registry import all_kinds, get_kind
     from reportgen.pipeline import identify, kind_of_file
@@ -64,7 +65,12 @@ def check(job: dict) -> dict:
     settings_file = job.get("settings")
     if settings_file and Path(settings_file).is_file():
         shutil.copyfile(settings_file, data_dir / str(year) / Path(settings_file).name)
-    result = check_year(data_dir, year)
+    (data_dir / str(year)).mkdir(parents=True, exist_ok=True)
+    try:
+        result = check_year(data_dir, year)
+    except ReportgenError as exc:  # e.g. nothing to check
+        return {"files": [], "findings": [{"file": "", "level": "error", "location": "", "message": exc.message}],
+                "errors": 1}
     by_path = {path: name for name, path in staged.items()}
     findings = []
     for item in candidate:

@@ -48,7 +48,11 @@ def store(file) -> tuple[str, int]:
 
 
 def work_folder(kind: str, ident: int) -> Path:
-    """A fresh folder for a check, build or summary (builds/<id>, …)."""
+    """A fresh, empty folder for a check, build or summary (builds/<id>, …): a task run again
+    after a stop starts from nothing."""
+    import shutil
+
     folder = root() / kind / str(ident)
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     return folder

@@ -70,9 +70,16 @@ def _settings_file(year: int) -> str | None:
 def _checked(upload: Upload, result: dict) -> None:
     """The check's outcome: a new 当前版本 and a queued build, or 有错误 with the last good
     version kept."""
+    from reportgen.site.audit.models import record
+
     with transaction.atomic():
-        filing = Filing.objects.select_for_update().get(pk=upload.filing_id)
+        filing = Filing.objects.select_for_update().select_related("department").get(pk=upload.filing_id)
+        upload.refresh_from_db(fields=["status"])
+        if upload.status != Upload.Status.CHECKING:
+            return  # checked already (the task was queued twice)
         upload.findings = result["findings"]
+        record(None, "检查", user=upload.user, obj=str(filing), department=filing.department.name,
+               details=f"{result['errors']} 个错误，{len(result['findings']) - result['errors']} 个警告")
         if result["errors"]:
             upload.status = Upload.Status.FAILED
             upload.save(update_fields=["status", "findings"])
@@ -115,8 +122,12 @@ def build_version(build_id: int) -> None:
     shutil.rmtree(work / "data", ignore_errors=True)
     out = work / "output" / str(year)
     forms = [rel for rel in result["files"] if rel.endswith(FORM_SUFFIXES) and rel != result.get("summary")]
+    from reportgen.site.audit.models import record
+
     with transaction.atomic():
-        filing = Filing.objects.select_for_update().get(pk=build.filing_id)
+        filing = Filing.objects.select_for_update().select_related("department").get(pk=build.filing_id)
+        record(None, "生成", obj=str(filing), department=filing.department.name,
+               details=f"{'成功' if result['ok'] else '失败'}，{len(forms)} 个文件")
         build.findings = result["findings"]
         build.finished = timezone.now()
         build.folder = str(work.relative_to(storage.root()))
