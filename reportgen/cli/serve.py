@@ -4,6 +4,7 @@ the commands, and only installed with the `serve` extra, so the forms' CLI stays
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -77,3 +78,23 @@ def add(name: str, role: str, dept: str | None, must_change_password: bool) -> N
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"已新建账号「{name}」。")
+
+
+@users.command("import", cls=Command, short_help="从 Excel 表批量新建账号。",
+               help="从 Excel 工作簿批量新建账号：第一个工作表的第一行为 账号名、角色（填报人、审核人、管理员）、"
+                    "部门、初始密码。有任何一行出错时一个账号也不建，并列出出错的单元格。"
+                    "导入的账号第一次登录时须修改密码。")
+@click.argument("workbook", metavar="工作簿", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.help_option("-h", "--help", help="显示帮助并退出。")
+def import_(workbook: Path) -> None:
+    launch = _launch()
+    workbook = workbook.resolve()
+    launch.setup()
+    launch.migrate()
+    from reportgen.site.accounts.services import AccountError, users_import
+
+    try:
+        made = users_import(workbook)
+    except AccountError as exc:
+        raise click.ClickException(f"{exc}\n没有新建任何账号。") from None
+    click.echo(f"已新建 {len(made)} 个账号：{'、'.join(made)}。")

@@ -53,15 +53,27 @@ def migrate(year: int | None = None) -> None:
 
 
 def default_year() -> int:
-    """The newest data/<year>/ of the work folder (as `build` would use), else last year:
-    the self-evaluation of a year is filled in the next."""
-    from datetime import date
-
+    """The newest data/<year>/ of the work folder (as `build` would use), else the newest year
+    of the sample data (the year `reportgen init` starts a work folder with). The bureau sets
+    the real one with --year or in the admin; `serve` says which year is open."""
     from django.conf import settings
 
-    data = settings.WORK_DIR / "data"
-    years = [int(p.name) for p in data.iterdir() if p.is_dir() and p.name.isdigit()] if data.is_dir() else []
-    return max(years) if years else date.today().year - 1
+    from reportgen.resources import sample_data_dir
+
+    for data in (settings.WORK_DIR / "data", sample_data_dir()):
+        years = [int(p.name) for p in data.iterdir() if p.is_dir() and p.name.isdigit()] if data.is_dir() else []
+        if years:
+            return max(years)
+    from datetime import date
+
+    return date.today().year - 1
+
+
+def open_years() -> str:
+    from reportgen.site.filings.models import Year
+
+    years = [str(y) for y in Year.objects.filter(open=True).order_by("year").values_list("year", flat=True)]
+    return "、".join(years) or "无"
 
 
 def recover() -> None:
@@ -107,6 +119,7 @@ def serve(host: str, port: int, *, web_workers: int = 2, build_workers: int | No
     instance = setup()
     migrate(year)
     recover()
+    years = open_years()
     from django.db import connections
 
     connections.close_all()
@@ -125,6 +138,7 @@ def serve(host: str, port: int, *, web_workers: int = 2, build_workers: int | No
             children.append((name, subprocess.Popen(argv, **group)))
         shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host
         echo(f"网站已启动：http://{shown}:{port}/  （数据在 {instance}；按 Ctrl-C 停止）")
+        echo(f"开启填报的年度：{years}（可用 --year 增加，或在管理页面 /admin/ 的“年度”中修改）")
         failed = None
         while stop["signal"] is None and failed is None:
             time.sleep(0.2)

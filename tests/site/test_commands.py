@@ -102,6 +102,7 @@ def test_serve_starts_migrates_and_stops_on_ctrl_c(tmp_path):
         assert len(workers) >= 2  # the check worker and at least one build worker
     assert server.code == 0, server.output
     assert "网站已启动" in server.output and "已停止。" in server.output and "Traceback" not in server.output
+    assert "开启填报的年度：2021" in server.output
     assert subprocess.run(["pgrep", "-s", str(server.process.pid)], capture_output=True).returncode == 1
     with pytest.raises(OSError):
         urllib.request.urlopen(base + "/login/", timeout=2)

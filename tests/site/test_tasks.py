@@ -114,3 +114,13 @@ def test_the_child_never_imports_django(tmp_path):
             "print(json.dumps([out['errors'], any(m.split('.')[0] == 'django' for m in sys.modules)]))")
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(job), capture_output=True, text=True)
     assert json.loads(done.stdout) == [0, False], done.stderr
+
+
+def test_a_file_of_another_year_is_told_the_year_open(clerk_a, filing_a, django_capture_on_commit_callbacks):
+    from reportgen.site.filings.models import Year
+
+    Year.objects.filter(pk=filing_a.year_id).update(year=2023)
+    upload(client_for(clerk_a), filing_a, demo_files(), django_capture_on_commit_callbacks)
+    page = client_for(clerk_a).get(reverse("filing", args=[filing_a.pk])).content.decode()
+    assert "文件中的年度 2022 与本次填报的年度 2023 不一致。请把年度改为 2023 后重新上传" in page
+    assert "所在文件夹" not in page

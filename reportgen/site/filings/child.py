@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
+_FOLDER_YEAR = re.compile(r"^文件中的年度 (\d+) 与所在文件夹 (\d+) 不一致。")
+
 
 def _finding(file: str, finding) -> dict:
-    return {"file": file, "level": finding.level, "location": finding.location, "message": finding.message}
+    message = finding.message
+    wrong_year = _FOLDER_YEAR.match(message)
+    if wrong_year:  # the CLI's advice is about folders; on the site the year is the bureau's
+        found, year = wrong_year.groups()
+        message = (f"文件中的年度 {found} 与本次填报的年度 {year} 不一致。请把年度改为 {year} 后重新上传"
+                   f"（如确实要填报 {found} 年度，请联系财政局）。")
+    return {"file": file, "level": finding.level, "location": finding.location, "message": message}
 
 
 def stage(files: list[dict], data_dir: Path, year: int, kinds: dict) -> dict[str, Path]:
