@@ -110,12 +110,11 @@ def commands(host: str, port: int, web_workers: int, build_workers: int) -> list
 def serve(host: str, port: int, *, web_workers: int = 2, build_workers: int | None = None,
           year: int | None = None, echo=print) -> int:
     """Run until Ctrl-C; 0 when stopped by it, 1 when a part of the site died."""
-    hosts = os.environ.get("REPORTGEN_ALLOWED_HOSTS")
-    if not hosts:
-        names = ["localhost", "127.0.0.1", "[::1]"]
-        if host not in ("0.0.0.0", "::", *names):
-            names.append(host)
-        os.environ["REPORTGEN_ALLOWED_HOSTS"] = ",".join(names)
+    if not os.environ.get("REPORTGEN_ALLOWED_HOSTS"):
+        # --host 0.0.0.0: reached by whatever name or address the office uses (IT names the
+        # site's host in production: README, 网站部署); otherwise the address given and this machine
+        names = ["*"] if host in ("0.0.0.0", "::") else ["localhost", "127.0.0.1", "[::1]", host]
+        os.environ["REPORTGEN_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(names))
     instance = setup()
     migrate(year)
     recover()

@@ -92,6 +92,8 @@ def test_the_admin_is_for_admins_only(clerk_a, reviewer):
     admin = make_user("admin", "admin")
     page = client_for(admin).get("/admin/accounts/department/").content.decode()
     assert "部门" in page and "广州市应急管理局" in page and "查看站点" in page  # Django's own words in Chinese
+    index = client_for(admin).get("/admin/").content.decode()
+    assert "登录锁定" in index and "Access logs" not in index and "Task Results" not in index
     entry = Entry.objects.first()
     assert client_for(admin).get(f"/admin/audit/entry/{entry.pk}/delete/").status_code == 403
 

@@ -59,3 +59,15 @@ def test_an_admin_set_password_is_changed_at_first_login(year, tmp_path):
     client.post(reverse("password_change"), {"old_password": "Zz-first-2026", "new_password1": "Zz-mine-2026-x",
                                               "new_password2": "Zz-mine-2026-x"})
     assert client.get("/")["Location"].startswith("/filings/")
+
+
+def test_a_password_reset_in_the_admin_is_changed_at_next_login(year, clerk_a):
+    from tests.site.conftest import make_user
+
+    admin = client_for(make_user("admin", "admin"))
+    response = admin.post(f"/admin/auth/user/{clerk_a.pk}/password/",
+                          {"password1": "Zz-reset-2026", "password2": "Zz-reset-2026", "usable_password": "true"})
+    assert response.status_code == 302
+    clerk_a.refresh_from_db()
+    assert clerk_a.check_password("Zz-reset-2026") and clerk_a.profile.must_change_password
+    assert client_for(clerk_a).get("/")["Location"] == reverse("password_change")

@@ -25,6 +25,16 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
     list_display = ["username", "department", "roles", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "profile__department"]
 
+    def user_change_password(self, request, id, form_url=""):
+        """A password an admin sets is changed by its owner at the next login."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            Profile.objects.update_or_create(user_id=id, defaults={"must_change_password": True})
+            from reportgen.site.audit.models import record
+
+            record(request, "重设密码", obj=str(self.get_object(request, id)))
+        return response
+
     @admin.display(description="部门")
     def department(self, user):
         profile = getattr(user, "profile", None)
