@@ -88,6 +88,13 @@ def test_the_whole_cycle(clerk_a, reviewer, filing_a, django_capture_on_commit_c
     upload(clerk, filing_a, demo_files(), django_capture_on_commit_callbacks)
     listing = bureau.get(reverse("home")).content.decode()
     assert DEPT_A in listing and "已生成" in listing
+    import re
+
+    row = re.search(rf"<tr><td><a [^>]*>{DEPT_A}</a>.*?</tr>", listing, re.S)
+    assert row, listing
+    row = row.group(0)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells[2:5] == ["3", "94.49", "优"], cells  # 项目数, 总分 (as the published form), 等级
     clerk.post(reverse("submit", args=[filing_a.pk]))
     assert state(filing_a) == "已送审"
     refused = upload(clerk, filing_a, demo_files(), django_capture_on_commit_callbacks)

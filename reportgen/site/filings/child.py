@@ -114,7 +114,7 @@ def _same_device(path: str, folder: Path) -> bool:
 def build(job: dict) -> dict:
     """A version's files built as a year (`reportgen build`), into job["out"]."""
     from reportgen.batch import build_year
-    from reportgen.forms.registry import all_kinds
+    from reportgen.forms.registry import all_kinds, get_kind
 
     year, work = job["year"], Path(job["work"])
     kinds = {kind.key: kind for kind in all_kinds()}
@@ -131,8 +131,11 @@ def build(job: dict) -> dict:
     findings = [_finding(names.get(r.source, r.source.name), f) for r in outcome.results for f in r.findings]
     folder = out_dir / str(year)
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    group = next((r.summary for r in outcome.results if r.ok and get_kind(r.kind).is_group), None)
+    score = getattr(group, "total_score", None)  # the department's 总分 and 等级, for the reviewer's list
     return {"ok": not outcome.failed and not outcome.interrupted, "files": files, "findings": findings,
-            "summary": str(outcome.summary_path.relative_to(folder)) if outcome.summary_path else None}
+            "summary": str(outcome.summary_path.relative_to(folder)) if outcome.summary_path else None,
+            "score": None if score is None else str(score), "grade": getattr(group, "grade", None)}
 
 
 def main() -> None:

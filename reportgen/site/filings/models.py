@@ -127,6 +127,8 @@ class Build(models.Model):
     findings = models.JSONField(default=list)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
+    score = models.CharField("总分", max_length=20, blank=True)  # the department form's, as built
+    grade = models.CharField("等级", max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]

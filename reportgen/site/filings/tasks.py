@@ -132,6 +132,7 @@ def build_version(build_id: int) -> None:
         build.finished = timezone.now()
         build.folder = str(work.relative_to(storage.root()))
         build.status = Build.Status.DONE if result["ok"] else Build.Status.FAILED
+        build.score, build.grade = result.get("score") or "", result.get("grade") or ""
         build.save()
         BuildFile.objects.bulk_create([
             BuildFile(build=build, name=Path(rel).name, relpath=str((out / rel).relative_to(storage.root())),

@@ -151,7 +151,7 @@ def review(request):
     departments = Department.objects.filter(active=True, profiles__user__groups__name=CLERK,
                                             profiles__user__is_active=True).distinct().order_by("name")
     filings = {f.department_id: f for f in visible(request.user).filter(year=year)
-               .select_related("current_version")} if year else {}
+               .select_related("current_version", "current_build")} if year else {}
     rows = []
     for department in departments:
         filing = filings.get(department.pk)
