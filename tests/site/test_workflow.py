@@ -148,3 +148,20 @@ def test_clerks_cannot_review_and_reviewers_cannot_submit(clerk_a, reviewer, fil
     assert clerk.post(reverse("approve", args=[filing_a.pk])).status_code == 403
     assert clerk.get(reverse("review")).status_code == 403
     assert state(filing_a) == "已送审"
+
+
+def test_a_project_is_removed_only_explicitly(clerk_a, filing_a, django_capture_on_commit_callbacks):
+    client = client_for(clerk_a)
+    upload(client, filing_a, demo_files(), django_capture_on_commit_callbacks)
+    page = client.get(reverse("filing", args=[filing_a.pk])).content.decode()
+    assert page.count("删除此项目") == 3  # a button per project, none for the department's form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("remove", args=[filing_a.pk]), {"name": "示例：森林防火宣传.toml"})
+    assert response.status_code == 302
+    filing_a.refresh_from_db()
+    assert filing_a.get_state_display() == "已生成"
+    assert sorted(f.name for f in filing_a.current_version.files.all()) == [
+        f"{DEPT_A}.toml", "示例：安全生产执法装备购置.toml", "示例：应急指挥中心运行维护.toml"]
+    assert not any("森林防火" in f.name for f in filing_a.current_build.files.all())
+    refused = client.post(reverse("remove", args=[filing_a.pk]), {"name": f"{DEPT_A}.toml"})
+    assert refused.status_code == 400 and "部门填报表请上传新的文件替换" in refused.content.decode()

@@ -78,6 +78,7 @@ class Upload(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CHECKING)
     findings = models.JSONField(default=list)  # [{file, level, location, message}]
+    removed = models.JSONField(default=list)  # names of the current version's files taken out
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -68,6 +68,28 @@ def upload_files(*, user, filing: Filing, files, request=None) -> Upload:
     return upload
 
 
+def remove_files(*, user, filing: Filing, names: list[str], request=None) -> Upload:
+    """Projects taken out of the current version, explicitly: the rest is checked again as a
+    new candidate (the department's own form cannot be removed, only replaced)."""
+    from reportgen.site.audit.models import record
+    from reportgen.site.filings.tasks import check_upload
+
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().select_related("year", "department").get(pk=filing.pk)
+        why = upload_refusal(filing)
+        if why:
+            raise UploadRefused([why])
+        version = filing.current_version
+        removable = {f.name for f in version.files.all() if f.kind != "department"} if version else set()
+        unknown = [n for n in names if n not in removable]
+        if not names or unknown:
+            raise UploadRefused(["只能删除当前版本中的项目文件；部门填报表请上传新的文件替换。"])
+        upload = Upload.objects.create(filing=filing, user=user, removed=list(names))
+        record(request, "删除项目", obj=str(filing), department=filing.department.name, details="、".join(names))
+        transaction.on_commit(lambda: check_upload.enqueue(upload.pk))
+    return upload
+
+
 def summary_start(*, user, year: Year, request=None) -> Summary:
     from reportgen.site.audit.models import record
     from reportgen.site.filings.tasks import summarize

@@ -45,7 +45,8 @@ def check_upload(upload_id: int) -> None:
     old = []
     if filing.current_version_id:
         old = [{"name": f.name, "sha256": f.blob.sha256, "path": str(storage.path(f.blob.relpath)),
-                "kind": f.kind, "form": f.form} for f in filing.current_version.files.select_related("blob")]
+                "kind": f.kind, "form": f.form} for f in filing.current_version.files.select_related("blob")
+               if f.name not in upload.removed]
     new = [{"name": f.name, "sha256": f.blob.sha256, "path": str(storage.path(f.blob.relpath))}
            for f in upload.files.select_related("blob")]
     work = storage.work_folder("checks", upload.pk)

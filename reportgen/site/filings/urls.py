@@ -7,6 +7,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("filings/<int:filing_id>/", views.filing, name="filing"),
     path("filings/<int:filing_id>/upload/", views.upload, name="upload"),
+    path("filings/<int:filing_id>/remove/", views.remove, name="remove"),
     *[path(f"filings/<int:filing_id>/{name}/", view, name=name) for name, view in views.ACTION_VIEWS.items()],
     path("filings/<int:filing_id>/blank/<str:which>.xlsx", views.blank, name="blank"),
     path("files/input/<int:version_file_id>/<str:name>", views.version_file, name="version_file"),

@@ -88,6 +88,19 @@ def upload(request, filing_id: int):
     return redirect("filing", filing_id=filing.pk)
 
 
+@require_POST
+def remove(request, filing_id: int):
+    filing = get_visible(request.user, Filing, filing_id)
+    if not _own(request.user, filing):
+        raise PermissionDenied
+    try:
+        services.remove_files(user=request.user, filing=filing, names=request.POST.getlist("name"), request=request)
+    except services.UploadRefused as exc:
+        return _page(request, filing, problems=exc.problems, status=400)
+    messages.success(request, "已删除，正在重新检查。")
+    return redirect("filing", filing_id=filing.pk)
+
+
 def _action(name: str):
     @require_POST
     def view(request, filing_id: int):
