@@ -51,11 +51,11 @@ class Visit:
         self.driver.save_screenshot(str(SHOTS / f"{self.step:02d}-{name}.png"))
 
     def text(self) -> str:
-        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.common.exceptions import WebDriverException
 
-        try:
-            return self.driver.find_element("tag name", "body").text
-        except StaleElementReferenceException:  # the page is being replaced
+        try:  # one call, no element handle to go stale while a page replaces another
+            return self.driver.execute_script("return document.body ? document.body.innerText : ''")
+        except WebDriverException:  # the page is being replaced
             return ""
 
     def wait_for(self, words: str, timeout: float = 30) -> None:
