@@ -56,7 +56,8 @@ def test_version_and_help(tmp_path):
 
 
 # ----------------------------------------------------------------------------- no English
-COMMANDS = {"reportgen", "build", "check", "new", "convert", "init", "templates", "toml", "xlsx", "report"}
+COMMANDS = {"reportgen", "build", "check", "new", "convert", "init", "templates", "toml", "xlsx", "report",
+            "serve", "users", "add", "import"}
 
 
 def english_left(text: str, allowed=()) -> list[str]:
@@ -74,7 +75,8 @@ def error_line(stderr: str) -> str:
 
 
 @pytest.mark.parametrize("command", [(), ("build",), ("check",), ("new",), ("convert",), ("init",),
-                                     ("templates",), ("templates", "check"), ("report",)])
+                                     ("templates",), ("templates", "check"), ("report",), ("serve",), ("users",),
+                                     ("users", "add"), ("users", "import")])
 def test_help_has_no_english_tags(tmp_path, command):
     result = run(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -82,7 +84,8 @@ def test_help_has_no_english_tags(tmp_path, command):
     assert not re.search(r"\[[^\]]*\]", options), options  # [x>=1], [required], [default: …]
     assert english_left(options, {"docx", "pdf", "Word", "Excel", "LibreOffice", "data", "output",
                                   "templates", "docs", "md", "CPU", "TOML", "department",
-                                  "project", "WPS"}) == [], options
+                                  "project", "WPS", "instance", "db.sqlite3", "nginx", "README", "Django",
+                                  "Ctrl-C", "clerk", "reviewer", "admin"}) == [], options
 
 
 USAGE_ERRORS = [

@@ -17,6 +17,7 @@ from reportgen.cli import build as _build
 from reportgen.cli import check as _check
 from reportgen.cli import data as _data
 from reportgen.cli import report as _report
+from reportgen.cli import serve as _serve
 from reportgen.cli import templates as _templates
 from reportgen.cli import workspace as _workspace
 from reportgen.cli.chinese import Group, _chinese
@@ -75,5 +76,5 @@ def cli() -> None:
 
 
 for _command in (_build.build, _report.report, _check.check, _data.new, _data.convert, _templates.templates_group,
-                 _workspace.init):
+                 _workspace.init, _serve.serve, _serve.users):
     cli.add_command(_command)

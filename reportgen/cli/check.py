@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from reportgen.cli.chinese import Command, Option
-from reportgen.errors import InputError
 
 
 @click.command(cls=Command, short_help="只检查数据，不生成文件。",
@@ -32,43 +31,10 @@ def check(year: int, dept: str | None, data_dir: Path, report: Path | None, proj
         sys.exit(_check_report(year, project or dept, data_dir, report))
     # Light imports only: checking never loads the Word/Excel libraries unless an .xlsx
     # input has to be read.
-    from reportgen.batch import select
-    from reportgen.forms.registry import all_kinds
-    from reportgen.pipeline import find_year, identity_of, read_once
-    from reportgen.settings import load_settings
-    from reportgen.validate import duplicate_findings
+    from reportgen.checking import check_year
 
-    kinds = all_kinds()
-    sources = find_year(kinds, data_dir, year)
-    settings = load_settings(data_dir, year)
-    identities = {}
-    findings: dict[Path, list] = {}
-    unreadable: set[Path] = set()
-    summaries: dict[object, list[tuple[Path, object]]] = {kind: [] for kind in kinds}
-    for kind, paths in sources.items():  # every file, read once: the checks between forms need them all
-        for source in paths:
-            read = read_once(source, kind)
-            identities[source] = identity_of(read, kind)
-            try:
-                if isinstance(read, InputError):
-                    raise read
-                built, findings[source] = kind.validate(read, year, settings)
-                if built is not None:
-                    summaries[kind].append((source, kind.summary(built)))
-            except InputError as exc:
-                findings[source] = exc.findings
-                unreadable.add(source)
-    duplicates: dict[Path, list] = {}
-    for kind, paths in sources.items():
-        duplicates.update(duplicate_findings(paths, identities, kind.noun))
-    for source, found in duplicates.items():  # first, or after why the file cannot be read
-        findings[source] = [*findings[source], *found] if source in unreadable else [*found, *findings[source]]
-    chosen = select(sources, [dept], identities) if dept else sources
-    summaries = {kind: [(s, row) for s, row in pairs if s not in duplicates] for kind, pairs in summaries.items()}
-    rows = {kind: [row for _, row in pairs] for kind, pairs in summaries.items()}
-    for kind, pairs in summaries.items():  # the checks between forms of different kinds
-        for index, more in kind.cross_check(rows[kind], rows).items():
-            findings[pairs[index][0]].extend(more)
+    result = check_year(data_dir, year, dept)
+    chosen, findings, identities = result.chosen, result.findings, result.identities
     failed = checked = 0
     for paths in chosen.values():
         for source in paths:

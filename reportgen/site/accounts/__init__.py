@@ -1,0 +1,1 @@
+"""Departments, accounts and roles."""
