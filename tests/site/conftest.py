@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("django", reason="网站测试需要 Django：python -m pip install -e \".[serve,test]\"")
-pytest.importorskip("pytest_django", reason="网站测试需要 pytest-django：python -m pip install -e \".[serve,test]\"")
+pytest.importorskip("django", reason="网站测试需要 Django：python -m pip install -e \".[test]\"")
+pytest.importorskip("pytest_django", reason="网站测试需要 pytest-django：python -m pip install -e \".[test]\"")
 
 _INSTANCE = Path(tempfile.mkdtemp(prefix="reportgen-site-test-"))
 (_INSTANCE / "static").mkdir()

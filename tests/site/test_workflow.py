@@ -43,6 +43,25 @@ def test_it_builds_the_forms_of_a_good_upload(clerk_a, filing_a, django_capture_
     assert "送审" in page
 
 
+def test_the_clerk_downloads_the_drafted_self_report(clerk_a, filing_a, django_capture_on_commit_callbacks):
+    """Issue 21 on the site: the 自评报告 drafted from the department's own data, listed apart
+    from the forms, with the form's figures in it."""
+    from docx import Document
+
+    client = client_for(clerk_a)
+    upload(client, filing_a, demo_files(), django_capture_on_commit_callbacks)
+    assert state(filing_a) == "已生成"
+    name = f"{DEPT_A}_2022年度部门整体支出绩效自评报告.docx"
+    draft = filing_a.current_build.files.get(name=name)
+    page = client.get(reverse("filing", args=[filing_a.pk])).content.decode()
+    drafts_at, forms_at = page.index("自评报告（草稿）"), page.index("生成的表格")
+    assert forms_at < drafts_at < page.index(f'download="{name}"')
+    response = client.get(reverse("build_file", args=[draft.pk, name]))
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs)
+    assert "总分94.49分" in text.replace(" ", "") and "【待填写" in text
+
+
 def test_a_bad_upload_keeps_the_last_good_version(clerk_a, filing_a, django_capture_on_commit_callbacks):
     client = client_for(clerk_a)
     upload(client, filing_a, demo_files(), django_capture_on_commit_callbacks)

@@ -130,12 +130,31 @@ def build(job: dict) -> dict:
     names = {path: name for name, path in staged.items()}
     findings = [_finding(names.get(r.source, r.source.name), f) for r in outcome.results for f in r.findings]
     folder = out_dir / str(year)
+    if job.get("drafts") and not outcome.failed and not outcome.interrupted:
+        findings += _drafts(outcome, folder, year, data_dir, Path(job["templates"]), names)
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     group = next((r.summary for r in outcome.results if r.ok and get_kind(r.kind).is_group), None)
     score = getattr(group, "total_score", None)  # the department's 总分 and 等级, for the reviewer's list
     return {"ok": not outcome.failed and not outcome.interrupted, "files": files, "findings": findings,
             "summary": str(outcome.summary_path.relative_to(folder)) if outcome.summary_path else None,
             "score": None if score is None else str(score), "grade": getattr(group, "grade", None)}
+
+
+def _drafts(outcome, folder: Path, year: int, data_dir: Path, templates: Path, names: dict) -> list[dict]:
+    """The department's 自评报告 drafted beside its forms (output/<year>/自评报告/), for the
+    clerk to download and finish; the findings of a draft that could not be made."""
+    from reportgen.drafts import REPORT_FOLDER, draft_department
+    from reportgen.forms.registry import get_kind
+
+    findings = []
+    for result in outcome.results:
+        kind = get_kind(result.kind)
+        if not (result.ok and kind.is_group and kind.report_variables is not None):
+            continue
+        drafted = draft_department(result.source, folder / REPORT_FOLDER, year=year, data_dir=data_dir,
+                                   templates_dir=templates, overwrite=True)
+        findings += [_finding(names.get(result.source, result.source.name), f) for f in drafted.findings]
+    return findings
 
 
 def main() -> None:

@@ -114,7 +114,7 @@ def build_version(build_id: int) -> None:
              for f in build.version.files.select_related("blob")]
     work = storage.work_folder("builds", build.pk)
     job = {"year": year, "work": str(work), "files": files, "formats": _formats(),
-           "templates": str(_templates_dir()), "settings": _settings_file(year)}
+           "templates": str(_templates_dir()), "settings": _settings_file(year), "drafts": True}
     try:
         result = run("build", job, timeout=settings.BUILD_TIMEOUT)
     except ChildFailed as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from reportgen.drafts import REPORT_FOLDER
 from reportgen.site.accounts.models import Department
 from reportgen.site.accounts.roles import CLERK, department_of, is_admin, is_clerk, is_reviewer
 from reportgen.site.filings import services, storage
@@ -45,12 +47,14 @@ def _page(request, filing: Filing, *, problems=(), status=200):
             and last.pk != version.upload_id:
         last = None
     build = filing.builds.exclude(status="superseded").first()
-    forms = list(filing.current_build.files.all()) if filing.current_build_id else []
+    built = list(filing.current_build.files.all()) if filing.current_build_id else []
+    drafts = [f for f in built if PurePath(f.relpath).parent.name == REPORT_FOLDER]  # output/<year>/自评报告/
+    forms = [f for f in built if f not in drafts]
     context = {
         "filing": filing, "own": _own(request.user, filing), "reviewer": is_reviewer(request.user),
         "version_files": files, "upload": last, "findings": _by_file(last.findings if last else []),
         "build": build, "build_findings": _by_file(build.findings if build and build.status == "failed" else []),
-        "forms": forms, "events": filing.events.select_related("user"),
+        "forms": forms, "drafts": drafts, "events": filing.events.select_related("user"),
         "actions": {name: may(request.user, filing, name) for name in ACTIONS},
         "upload_refusal": services.upload_refusal(filing), "problems": problems,
         "returned": filing.events.filter(to_state=State.RETURNED).select_related("user").last()
