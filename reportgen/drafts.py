@@ -19,7 +19,7 @@ from reportgen.errors import InputError, NotFound
 from reportgen.findings import describe_os_error, error, os_error_place
 from reportgen.forms.kind import FormKind
 from reportgen.forms.registry import all_kinds, get_kind
-from reportgen.pipeline import BuildResult, identity_of, read_once
+from reportgen.pipeline import BuildResult, identity_of, read_once, validated
 from reportgen.settings import Settings
 
 REPORT_FOLDER = "自评报告"  # below output/<year>/
@@ -50,20 +50,9 @@ def draft_file(kind: FormKind, source: Path, year: int, *, templates_dir: Path, 
     from reportgen.template_files import candidates, template_path
     from reportgen.write.files import build_timestamp, inside, write_atomic
 
-    result = BuildResult(source=source, kind=kind.key)
-    read = read_once(source, kind) if read is None else read
-    result.identity = identity_of(read, kind)
-    try:
-        if isinstance(read, InputError):
-            raise read
-        built, findings = kind.validate(read, year, settings or Settings())
-    except InputError as exc:
-        result.findings.extend(exc.findings)
-        return result
-    result.findings.extend(findings)
+    result, built = validated(kind, source, year, settings, read)
     if built is None:
         return result
-    result.name, result.group = kind.name_of(built), kind.group(built)
     folder = folder if folder is not None else out_dir / str(year) / REPORT_FOLDER
     (target,) = inside(folder, folder / kind.report_path(built))
     if target.exists() and not overwrite:
