@@ -154,28 +154,20 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
     does. Every data file is read and checked once first (a department's report lists its
     project forms), the second files of one form are refused, then the drafts are written
     in `jobs` processes. Ctrl-C stops it: the drafts written are kept (each written whole)."""
-    from reportgen.batch import BuildInterrupted, build_many, select
-    from reportgen.validate import duplicate_findings
+    from reportgen.batch import BuildInterrupted, build_many, select, start_run
+    from reportgen.validate import year_duplicates
 
     kinds = all_kinds()
     year_data = read_year(data_dir, year)
     sources, reads, identities, related, settings = (
         year_data.sources, year_data.reads, year_data.identities, year_data.related, year_data.settings)
-    duplicates: dict[Path, list] = {}
-    for kind, paths in sources.items():
-        duplicates.update(duplicate_findings(paths, identities, kind.noun))
+    duplicates = year_duplicates(sources, identities)
     chosen = select(sources, departments, identities) if departments else sources
     drafted = [kind for kind in kinds if kind.report_variables is not None and (kind.is_group or projects)]
     if not drafted:
         raise NotFound("没有可以生成自评报告的表格种类。")
     run = DraftRun(chosen=[(kind.key, path) for kind in drafted for path in chosen.get(kind, [])])
-    if on_start:
-        on_start(len(run.chosen))
-    refused = [BuildResult(source=path, kind=key, findings=list(duplicates[path]))
-               for key, path in run.chosen if path in duplicates]
-    for result in refused:
-        if on_done:
-            on_done(result)
+    refused = start_run(run.chosen, duplicates, on_start, on_done)
     def belonging(key: str, path: Path) -> tuple:
         identity = identities.get(path)
         if not get_kind(key).is_group or identity is None:
