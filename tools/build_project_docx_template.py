@@ -82,15 +82,17 @@ def xml_element(tag: str, **attributes: str):
     return element
 
 
-def set_fonts(rpr, name: str) -> None:
+def set_fonts(rpr, name: str, latin: str | None = None) -> None:
+    """Chinese text in `name`, the rest in `latin` (by default `name` too)."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
+    latin = name if latin is None else latin
+    for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", name), ("w:cs", latin)):
+        fonts.set(qn(attr), value)
 
 
 def set_language(rpr) -> None:
@@ -110,22 +112,30 @@ def set_language(rpr) -> None:
     lang.set(qn("w:bidi"), "ar-SA")
 
 
-def style_document(doc) -> None:
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
+def document_defaults(doc, font: str, latin: str | None, size: int, line: int, line_rule: str):
+    """The document's default run (fonts, zh-CN, `size` in half-points) and paragraph
+    (nothing after, `line` by `line_rule`), and the Normal style's fonts, language and
+    size; returns Normal's run properties (w:rPr). Also used by build_report_template."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
     default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(default_rpr, BODY_FONT)
+    set_fonts(default_rpr, font, latin)
     set_language(default_rpr)
     for tag in ("w:sz", "w:szCs"):
-        default_rpr.find(qn(tag)).set(qn("w:val"), "18")
+        default_rpr.find(qn(tag)).set(qn("w:val"), str(size))
     default_spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    for attr, value in (("after", "0"), ("line", "240"), ("lineRule", "auto")):
+    for attr, value in (("after", "0"), ("line", str(line)), ("lineRule", line_rule)):
         default_spacing.set(qn(f"w:{attr}"), value)
     normal = doc.styles["Normal"]
-    normal.font.size = Pt(9)
+    normal.font.size = Pt(size / 2)
     rpr = normal.element.get_or_add_rPr()
-    set_fonts(rpr, BODY_FONT)
+    set_fonts(rpr, font, latin)
     set_language(rpr)
+    return rpr
+
+
+def style_document(doc) -> None:
+    document_defaults(doc, BODY_FONT, None, 18, 240, "auto")
+    normal = doc.styles["Normal"]
     fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0

@@ -33,7 +33,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from build_project_docx_template import _drop_parts, add_field, set_language, xml_element
+from build_project_docx_template import _drop_parts, add_field, document_defaults, set_fonts, xml_element
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -56,14 +56,7 @@ BANNER = "【草稿：黄色底纹处须补写，其余须核对；完成后删�
 # ---------------------------------------------------------------- styles and page
 
 def fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
-    element = rpr.find(qn("w:rFonts"))
-    if element is None:
-        element = OxmlElement("w:rFonts")
-        rpr.insert(0, element)
-    for attr in list(element.attrib):
-        del element.attrib[attr]
-    for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
-        element.set(qn(f"w:{attr}"), value)
+    set_fonts(rpr, east_asia, latin)
 
 
 def paragraph_style(doc, name: str, *, font: str, size: int, align=JUSTIFY, indent: bool = True,
@@ -124,22 +117,9 @@ def order_ppr(ppr) -> None:
 
 
 def style_document(doc) -> None:
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    fonts(default_rpr, FANGSONG)
-    set_language(default_rpr)
-    for tag in ("w:sz", "w:szCs"):
-        default_rpr.find(qn(tag)).set(qn("w:val"), "32")
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    for attr, value in (("after", "0"), ("line", str(LINE)), ("lineRule", "exact")):
-        spacing.set(qn(f"w:{attr}"), value)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(16)
-    rpr = normal.element.get_or_add_rPr()
-    fonts(rpr, FANGSONG)
-    set_language(rpr)
+    rpr = document_defaults(doc, FANGSONG, LATIN, 32, LINE, "exact")
     _order(rpr, _RPR_ORDER)
+    normal = doc.styles["Normal"]
     normal.paragraph_format.widow_control = False
     paragraph_style(doc, "报告标题", font=XIAOBIAOSONG, size=44, align=CENTER, indent=False, keep_next=True)
     paragraph_style(doc, "报告正文", font=FANGSONG, size=32)
