@@ -50,7 +50,6 @@ from __future__ import annotations
 import io
 import re
 import sys
-import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -60,6 +59,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from package_parts import read_parts, write_parts
 
 TITLE = "项目支出绩效自评表"
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
@@ -70,7 +70,6 @@ assert sum(GRID) == 15400  # the text width of the page
 ROW_HEIGHT = 397  # twips (7 mm): the least height of a form row
 TEXT_ROW_HEIGHT = 1134  # twips (2 cm): the least height of the goals' text row
 DASH = "—"
-FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # zip entry dates
 
 
 # ---------------------------------------------------------------- document
@@ -370,8 +369,7 @@ def shrink_last_paragraph(doc) -> None:
 
 def _drop_parts(data: bytes, dropped: set[str]) -> bytes:
     """The package without the given parts, their relationships and content types."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts = dict(read_parts(data))
     for name in dropped:
         parts.pop(name, None)
     for rels in [n for n in parts if n.endswith(".rels")]:
@@ -384,11 +382,7 @@ def _drop_parts(data: bytes, dropped: set[str]) -> bytes:
     for name in dropped:
         types = re.sub(rf'<Override [^>]*PartName="/{re.escape(name)}"[^>]*/>', "", types)
     parts["[Content_Types].xml"] = types.encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in parts.items():  # fixed dates: a rebuild gives the same bytes
-            archive.writestr(zipfile.ZipInfo(name, FIXED_TIME), payload, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return write_parts(parts.items())
 
 
 def build(target: Path) -> None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 from build_project_docx_template import _drop_parts, add_field, document_defaults, set_fonts, xml_element
@@ -41,6 +40,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from package_parts import read_parts, write_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 FANGSONG, KAITI, HEITI, XIAOBIAOSONG, SONG, LATIN = (
@@ -552,19 +552,12 @@ FONT_TABLE = (("仿宋_GB2312", "仿宋", "modern"), ("楷体_GB2312", "楷体",
 
 
 def _with_font_table(data: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = [(info, archive.read(info)) for info in archive.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, payload in parts:
-            if info.filename == "word/fontTable.xml":
-                fonts = "".join(
-                    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-                    f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
-                    for name, alt, family in FONT_TABLE)
-                payload = payload.replace(b"</w:fonts>", fonts.encode("utf-8") + b"</w:fonts>")
-            archive.writestr(info, payload, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
+        for name, alt, family in FONT_TABLE).encode("utf-8")
+    return write_parts((part, payload.replace(b"</w:fonts>", fonts + b"</w:fonts>") if part == "word/fontTable.xml"
+                        else payload) for part, payload in read_parts(data))
 
 
 if __name__ == "__main__":
