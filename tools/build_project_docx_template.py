@@ -50,6 +50,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -396,7 +397,14 @@ def build(target: Path) -> None:
     build_indicator_table(doc)
     doc.add_paragraph()
     shrink_last_paragraph(doc)
-    doc.core_properties.title = TITLE
+    save(doc, target, TITLE)
+
+
+def save(doc, target: Path, title: str, finish: Callable[[bytes], bytes] | None = None) -> None:
+    """Write `doc` to `target` with fixed document properties and without the parts a
+    template does not need (python-docx's stylesWithEffects and thumbnail), the package
+    passed through `finish` if given. Also used by build_report_template."""
+    doc.core_properties.title = title
     doc.core_properties.author = "reportgen"
     doc.core_properties.last_modified_by = "reportgen"
     doc.core_properties.revision = 1
@@ -404,6 +412,8 @@ def build(target: Path) -> None:
     buffer = io.BytesIO()
     doc.save(buffer)
     data = _drop_parts(buffer.getvalue(), {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"})
+    if finish is not None:
+        data = finish(data)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 

@@ -28,11 +28,10 @@ highlighted.
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
-from build_project_docx_template import _drop_parts, add_field, document_defaults, set_fonts, xml_element
+from build_project_docx_template import add_field, document_defaults, save, set_fonts, xml_element
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -531,16 +530,7 @@ def build(kind: str, target: Path) -> None:
         if paragraph._p.pPr is not None:
             order_ppr(paragraph._p.pPr)
     title = {"department": "部门整体支出绩效自评报告", "project": "项目支出绩效自评报告"}[kind]
-    doc.core_properties.title = title
-    doc.core_properties.author = "reportgen"
-    doc.core_properties.last_modified_by = "reportgen"
-    doc.core_properties.revision = 1
-    doc.core_properties.comments = ""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    data = _with_font_table(_drop_parts(buffer.getvalue(), {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    save(doc, target, title, _with_font_table)
 
 
 BODIES = {"department": department_body, "project": project_body}
