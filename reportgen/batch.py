@@ -34,7 +34,7 @@ from reportgen.outcome import (
 from reportgen.pipeline import BuildResult, build_file, identify, identity_of, read_once, warm_up
 from reportgen.settings import Settings
 from reportgen.shared_values import SharedValues
-from reportgen.validate import Identity, duplicate_findings
+from reportgen.validate import Identity, duplicate_findings, year_duplicates
 
 if TYPE_CHECKING:  # imported when workers are started: a one-process build does without (~5 ms)
     from concurrent.futures import ProcessPoolExecutor
@@ -326,6 +326,23 @@ def build_year(
     return outcome
 
 
+def start_run(chosen: Sequence[tuple[str, Path]], duplicates: Mapping[Path, list],
+              on_start: Callable[[int], None] | None,
+              on_done: Callable[[BuildResult], None] | None) -> list[BuildResult]:
+    """The start of a run over the `chosen` forms (kind key, path) (build_year --dept,
+    drafts.draft_year): on_start is told how many there are, then the second files of one
+    form among them (`duplicates`, validate.year_duplicates) are refused with their
+    findings, each result told to on_done. Returns those results."""
+    if on_start:
+        on_start(len(chosen))
+    refused = [BuildResult(source=path, kind=key, findings=list(duplicates[path]))
+               for key, path in chosen if path in duplicates]
+    for result in refused:
+        if on_done:
+            on_done(result)
+    return refused
+
+
 def _build_chosen(outcome: YearBuild, sources: dict[FormKind, list[Path]], departments: Sequence[str],
                   pool, jobs: int, build, on_start, on_done) -> list[BuildResult]:
     """--dept: every file identified (the choice and the duplicates need them all, read
@@ -340,18 +357,10 @@ def _build_chosen(outcome: YearBuild, sources: dict[FormKind, list[Path]], depar
     outcome.identities = {path: identity for (_, path), (identity, _) in zip(everything, found, strict=True)}
     reads = {path: read for (_, path), (_, read) in zip(everything, found, strict=True) if read is not None}
     del found
-    duplicates: dict[Path, list] = {}
-    for kind, paths in sources.items():
-        duplicates.update(duplicate_findings(paths, outcome.identities, kind.noun))
+    duplicates = year_duplicates(sources, outcome.identities)
     chosen = select(sources, departments, outcome.identities)
     outcome.chosen = [(kind.key, path) for kind, paths in chosen.items() for path in paths]
-    if on_start:
-        on_start(len(outcome.chosen))
-    refused = [BuildResult(source=s, kind=key, findings=list(duplicates[s]))
-               for key, s in outcome.chosen if s in duplicates]
-    for result in refused:
-        if on_done:
-            on_done(result)
+    refused = start_run(outcome.chosen, duplicates, on_start, on_done)
     work = [(key, s) for key, s in outcome.chosen if s not in duplicates]
     try:
         return refused + build(work, pool=pool if len(work) > 1 else None, reads=reads)
@@ -369,9 +378,7 @@ def _refuse_duplicates(results: list[BuildResult], sources: dict[FormKind, list[
     third name giving the same file) is built again; after Ctrl-C (no `rebuild`) it
     counts as not reached."""
     outcome.identities = {r.source: r.identity for r in results}
-    duplicates: dict[Path, list] = {}
-    for kind, paths in sources.items():
-        duplicates.update(duplicate_findings(paths, outcome.identities, kind.noun))
+    duplicates = year_duplicates(sources, outcome.identities)
     if not duplicates:
         return results
     kept, removed = [], set()

@@ -31,7 +31,7 @@ def check_year(data_dir: Path, year: int, dept: str | None = None) -> YearCheck:
     from reportgen.forms.registry import all_kinds
     from reportgen.pipeline import find_year, identity_of, read_once
     from reportgen.settings import load_settings
-    from reportgen.validate import duplicate_findings
+    from reportgen.validate import year_duplicates
 
     kinds = all_kinds()
     sources = find_year(kinds, data_dir, year)
@@ -53,9 +53,7 @@ def check_year(data_dir: Path, year: int, dept: str | None = None) -> YearCheck:
             except InputError as exc:
                 findings[source] = exc.findings
                 unreadable.add(source)
-    duplicates: dict[Path, list] = {}
-    for kind, paths in sources.items():
-        duplicates.update(duplicate_findings(paths, identities, kind.noun))
+    duplicates = year_duplicates(sources, identities)
     for source, found in duplicates.items():  # first, or after why the file cannot be read
         findings[source] = [*findings[source], *found] if source in unreadable else [*found, *findings[source]]
     chosen = select(sources, [dept], identities) if dept else sources

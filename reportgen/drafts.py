@@ -19,7 +19,7 @@ from reportgen.errors import InputError, NotFound
 from reportgen.findings import describe_os_error, error, os_error_place
 from reportgen.forms.kind import FormKind
 from reportgen.forms.registry import all_kinds, get_kind
-from reportgen.pipeline import BuildResult, identity_of, read_once
+from reportgen.pipeline import BuildResult, identity_of, read_once, validated
 from reportgen.settings import Settings
 
 REPORT_FOLDER = "自评报告"  # below output/<year>/
@@ -50,20 +50,9 @@ def draft_file(kind: FormKind, source: Path, year: int, *, templates_dir: Path, 
     from reportgen.template_files import candidates, template_path
     from reportgen.write.files import build_timestamp, inside, write_atomic
 
-    result = BuildResult(source=source, kind=kind.key)
-    read = read_once(source, kind) if read is None else read
-    result.identity = identity_of(read, kind)
-    try:
-        if isinstance(read, InputError):
-            raise read
-        built, findings = kind.validate(read, year, settings or Settings())
-    except InputError as exc:
-        result.findings.extend(exc.findings)
-        return result
-    result.findings.extend(findings)
+    result, built = validated(kind, source, year, settings, read)
     if built is None:
         return result
-    result.name, result.group = kind.name_of(built), kind.group(built)
     folder = folder if folder is not None else out_dir / str(year) / REPORT_FOLDER
     (target,) = inside(folder, folder / kind.report_path(built))
     if target.exists() and not overwrite:
@@ -165,28 +154,20 @@ def draft_year(data_dir: Path, year: int, *, templates_dir: Path, out_dir: Path,
     does. Every data file is read and checked once first (a department's report lists its
     project forms), the second files of one form are refused, then the drafts are written
     in `jobs` processes. Ctrl-C stops it: the drafts written are kept (each written whole)."""
-    from reportgen.batch import BuildInterrupted, build_many, select
-    from reportgen.validate import duplicate_findings
+    from reportgen.batch import BuildInterrupted, build_many, select, start_run
+    from reportgen.validate import year_duplicates
 
     kinds = all_kinds()
     year_data = read_year(data_dir, year)
     sources, reads, identities, related, settings = (
         year_data.sources, year_data.reads, year_data.identities, year_data.related, year_data.settings)
-    duplicates: dict[Path, list] = {}
-    for kind, paths in sources.items():
-        duplicates.update(duplicate_findings(paths, identities, kind.noun))
+    duplicates = year_duplicates(sources, identities)
     chosen = select(sources, departments, identities) if departments else sources
     drafted = [kind for kind in kinds if kind.report_variables is not None and (kind.is_group or projects)]
     if not drafted:
         raise NotFound("没有可以生成自评报告的表格种类。")
     run = DraftRun(chosen=[(kind.key, path) for kind in drafted for path in chosen.get(kind, [])])
-    if on_start:
-        on_start(len(run.chosen))
-    refused = [BuildResult(source=path, kind=key, findings=list(duplicates[path]))
-               for key, path in run.chosen if path in duplicates]
-    for result in refused:
-        if on_done:
-            on_done(result)
+    refused = start_run(run.chosen, duplicates, on_start, on_done)
     def belonging(key: str, path: Path) -> tuple:
         identity = identities.get(path)
         if not get_kind(key).is_group or identity is None:

@@ -211,6 +211,28 @@ def render(rendering: Rendering, fmt: str, template: Path, when: datetime) -> by
             else module.render_xlsx(rendering, template, when))
 
 
+def validated(kind: FormKind, source: Path, year: int, settings: Settings | None,
+              read: RawInput | InputError | None) -> tuple[BuildResult, Any]:
+    """The first steps of making a form's files (build_file, drafts.draft_file): the file
+    read (unless `read` is given), its identity and its validated model. Returns the
+    result so far, with the findings (warnings are reported; errors stop this form), and
+    the model (Built), None when the form has an error; name and group are set with it."""
+    result = BuildResult(source=source, kind=kind.key)
+    read = read_once(source, kind) if read is None else read
+    result.identity = identity_of(read, kind)
+    try:
+        if isinstance(read, InputError):
+            raise read
+        built, findings = kind.validate(read, year, settings or Settings())
+    except InputError as exc:
+        result.findings.extend(exc.findings)
+        return result, None
+    result.findings.extend(findings)
+    if built is not None:
+        result.name, result.group = kind.name_of(built), kind.group(built)
+    return result, built
+
+
 def build_file(
     kind: FormKind, source: Path, year: int, *, templates_dir: Path, out_dir: Path,
     formats: Sequence[str] = FORMATS, settings: Settings | None = None,
@@ -222,21 +244,9 @@ def build_file(
     from reportgen.tags.check import preflight, render_failure
     from reportgen.write.files import build_timestamp, inside, write_all_atomic
 
-    result = BuildResult(source=source, kind=kind.key)
-    read = read_once(source, kind) if read is None else read
-    result.identity = identity_of(read, kind)
-    try:
-        if isinstance(read, InputError):
-            raise read
-        built, findings = kind.validate(read, year, settings or Settings())
-    except InputError as exc:
-        result.findings.extend(exc.findings)
-        return result
-    result.findings.extend(findings)  # warnings are reported; errors stop this form
+    result, built = validated(kind, source, year, settings, read)
     if built is None:
         return result
-    result.name = kind.name_of(built)
-    result.group = kind.group(built)
     rendering = kind.rendering(built)
     known = kind.variables.known
     # A PDF is converted from the .docx (render.pdf.write_pdfs, once per run for all

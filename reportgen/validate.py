@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.amounts import convert_amounts
 from reportgen.contract import Contract, table_of
@@ -31,6 +31,9 @@ from reportgen.errors import InputError
 from reportgen.findings import Finding, error, warning
 from reportgen.limits import MAX_TEXT_CHARS
 from reportgen.model import KeyPath, RawInput, key_name
+
+if TYPE_CHECKING:  # forms.kind imports this module
+    from reportgen.forms.kind import FormKind
 
 Locate = Callable[[KeyPath], str]
 CENT = Decimal("0.01")
@@ -268,6 +271,15 @@ def text_at(raw: RawInput, path: KeyPath) -> str | None:
     """A text of the data, stripped; None when absent or blank."""
     node = value_at(raw.data, path)
     return node.strip() if isinstance(node, str) and node.strip() else None
+
+
+def year_duplicates(sources: Mapping[FormKind, Iterable[Path]],
+                    identities: dict[Path, Identity | None]) -> dict[Path, list[Finding]]:
+    """duplicate_findings for the files of every kind of a year (by kind, as find_year gives)."""
+    out: dict[Path, list[Finding]] = {}
+    for kind, paths in sources.items():
+        out.update(duplicate_findings(paths, identities, kind.noun))
+    return out
 
 
 def duplicate_findings(sources: Iterable[Path], identities: dict[Path, Identity | None],

@@ -50,7 +50,7 @@ from __future__ import annotations
 import io
 import re
 import sys
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -60,6 +60,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from package_parts import read_parts, write_parts
 
 TITLE = "项目支出绩效自评表"
 BODY_FONT, TITLE_FONT = "宋体", "黑体"
@@ -70,7 +71,6 @@ assert sum(GRID) == 15400  # the text width of the page
 ROW_HEIGHT = 397  # twips (7 mm): the least height of a form row
 TEXT_ROW_HEIGHT = 1134  # twips (2 cm): the least height of the goals' text row
 DASH = "—"
-FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # zip entry dates
 
 
 # ---------------------------------------------------------------- document
@@ -82,15 +82,17 @@ def xml_element(tag: str, **attributes: str):
     return element
 
 
-def set_fonts(rpr, name: str) -> None:
+def set_fonts(rpr, name: str, latin: str | None = None) -> None:
+    """Chinese text in `name`, the rest in `latin` (by default `name` too)."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in list(fonts.attrib):
         del fonts.attrib[attr]
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
+    latin = name if latin is None else latin
+    for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", name), ("w:cs", latin)):
+        fonts.set(qn(attr), value)
 
 
 def set_language(rpr) -> None:
@@ -110,22 +112,30 @@ def set_language(rpr) -> None:
     lang.set(qn("w:bidi"), "ar-SA")
 
 
-def style_document(doc) -> None:
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
+def document_defaults(doc, font: str, latin: str | None, size: int, line: int, line_rule: str):
+    """The document's default run (fonts, zh-CN, `size` in half-points) and paragraph
+    (nothing after, `line` by `line_rule`), and the Normal style's fonts, language and
+    size; returns Normal's run properties (w:rPr). Also used by build_report_template."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
     default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(default_rpr, BODY_FONT)
+    set_fonts(default_rpr, font, latin)
     set_language(default_rpr)
     for tag in ("w:sz", "w:szCs"):
-        default_rpr.find(qn(tag)).set(qn("w:val"), "18")
+        default_rpr.find(qn(tag)).set(qn("w:val"), str(size))
     default_spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    for attr, value in (("after", "0"), ("line", "240"), ("lineRule", "auto")):
+    for attr, value in (("after", "0"), ("line", str(line)), ("lineRule", line_rule)):
         default_spacing.set(qn(f"w:{attr}"), value)
     normal = doc.styles["Normal"]
-    normal.font.size = Pt(9)
+    normal.font.size = Pt(size / 2)
     rpr = normal.element.get_or_add_rPr()
-    set_fonts(rpr, BODY_FONT)
+    set_fonts(rpr, font, latin)
     set_language(rpr)
+    return rpr
+
+
+def style_document(doc) -> None:
+    document_defaults(doc, BODY_FONT, None, 18, 240, "auto")
+    normal = doc.styles["Normal"]
     fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0
@@ -360,8 +370,7 @@ def shrink_last_paragraph(doc) -> None:
 
 def _drop_parts(data: bytes, dropped: set[str]) -> bytes:
     """The package without the given parts, their relationships and content types."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts = dict(read_parts(data))
     for name in dropped:
         parts.pop(name, None)
     for rels in [n for n in parts if n.endswith(".rels")]:
@@ -374,11 +383,7 @@ def _drop_parts(data: bytes, dropped: set[str]) -> bytes:
     for name in dropped:
         types = re.sub(rf'<Override [^>]*PartName="/{re.escape(name)}"[^>]*/>', "", types)
     parts["[Content_Types].xml"] = types.encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in parts.items():  # fixed dates: a rebuild gives the same bytes
-            archive.writestr(zipfile.ZipInfo(name, FIXED_TIME), payload, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return write_parts(parts.items())
 
 
 def build(target: Path) -> None:
@@ -392,7 +397,14 @@ def build(target: Path) -> None:
     build_indicator_table(doc)
     doc.add_paragraph()
     shrink_last_paragraph(doc)
-    doc.core_properties.title = TITLE
+    save(doc, target, TITLE)
+
+
+def save(doc, target: Path, title: str, finish: Callable[[bytes], bytes] | None = None) -> None:
+    """Write `doc` to `target` with fixed document properties and without the parts a
+    template does not need (python-docx's stylesWithEffects and thumbnail), the package
+    passed through `finish` if given. Also used by build_report_template."""
+    doc.core_properties.title = title
     doc.core_properties.author = "reportgen"
     doc.core_properties.last_modified_by = "reportgen"
     doc.core_properties.revision = 1
@@ -400,6 +412,8 @@ def build(target: Path) -> None:
     buffer = io.BytesIO()
     doc.save(buffer)
     data = _drop_parts(buffer.getvalue(), {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"})
+    if finish is not None:
+        data = finish(data)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 

@@ -43,11 +43,11 @@ import datetime
 import io
 import re
 import sys
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from package_parts import read_parts, write_parts
 from xlsx_template_common import Sheet, print_setup, set_default_font
 
 TITLE = "项目支出绩效自评表"
@@ -61,7 +61,6 @@ TEXT_ROW_HEIGHT = 57  # points: the least height of the goals' text row (the .do
 
 AMOUNT, WEIGHT = "#,##0.00##", "General"
 DASH = "—"
-FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # zip entry dates
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -181,20 +180,16 @@ _BEFORE_IGNORED = ["<smartTags", "<drawing", "<legacyDrawing", "<legacyDrawingHF
 def finish_package(data: bytes) -> bytes:
     """The package with IGNORED_ERRORS in its sheet, and a fixed modification date
     (openpyxl stamps the time of saving)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = [(info, archive.read(info)) for info in archive.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, payload in parts:
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = payload.decode("utf-8")
-                place = min(i for i in (text.find(tag) for tag in _BEFORE_IGNORED) if i >= 0)
-                payload = (text[:place] + IGNORED_ERRORS + text[place:]).encode("utf-8")
-            elif info.filename == "docProps/core.xml":
-                payload = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", payload)
-            # fixed dates: a rebuild gives the same bytes
-            archive.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), payload, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    def finish(name: str, payload: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            text = payload.decode("utf-8")
+            place = min(i for i in (text.find(tag) for tag in _BEFORE_IGNORED) if i >= 0)
+            return (text[:place] + IGNORED_ERRORS + text[place:]).encode("utf-8")
+        if name == "docProps/core.xml":
+            return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", payload)
+        return payload
+
+    return write_parts((name, finish(name, payload)) for name, payload in read_parts(data))
 
 
 def build(target: Path) -> None:

@@ -28,12 +28,10 @@ highlighted.
 
 from __future__ import annotations
 
-import io
 import sys
-import zipfile
 from pathlib import Path
 
-from build_project_docx_template import _drop_parts, add_field, set_language, xml_element
+from build_project_docx_template import add_field, document_defaults, save, set_fonts, xml_element
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -41,6 +39,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from package_parts import read_parts, write_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 FANGSONG, KAITI, HEITI, XIAOBIAOSONG, SONG, LATIN = (
@@ -56,14 +55,7 @@ BANNER = "【草稿：黄色底纹处须补写，其余须核对；完成后删�
 # ---------------------------------------------------------------- styles and page
 
 def fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
-    element = rpr.find(qn("w:rFonts"))
-    if element is None:
-        element = OxmlElement("w:rFonts")
-        rpr.insert(0, element)
-    for attr in list(element.attrib):
-        del element.attrib[attr]
-    for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
-        element.set(qn(f"w:{attr}"), value)
+    set_fonts(rpr, east_asia, latin)
 
 
 def paragraph_style(doc, name: str, *, font: str, size: int, align=JUSTIFY, indent: bool = True,
@@ -124,22 +116,9 @@ def order_ppr(ppr) -> None:
 
 
 def style_document(doc) -> None:
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    fonts(default_rpr, FANGSONG)
-    set_language(default_rpr)
-    for tag in ("w:sz", "w:szCs"):
-        default_rpr.find(qn(tag)).set(qn("w:val"), "32")
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    for attr, value in (("after", "0"), ("line", str(LINE)), ("lineRule", "exact")):
-        spacing.set(qn(f"w:{attr}"), value)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(16)
-    rpr = normal.element.get_or_add_rPr()
-    fonts(rpr, FANGSONG)
-    set_language(rpr)
+    rpr = document_defaults(doc, FANGSONG, LATIN, 32, LINE, "exact")
     _order(rpr, _RPR_ORDER)
+    normal = doc.styles["Normal"]
     normal.paragraph_format.widow_control = False
     paragraph_style(doc, "报告标题", font=XIAOBIAOSONG, size=44, align=CENTER, indent=False, keep_next=True)
     paragraph_style(doc, "报告正文", font=FANGSONG, size=32)
@@ -551,16 +530,7 @@ def build(kind: str, target: Path) -> None:
         if paragraph._p.pPr is not None:
             order_ppr(paragraph._p.pPr)
     title = {"department": "部门整体支出绩效自评报告", "project": "项目支出绩效自评报告"}[kind]
-    doc.core_properties.title = title
-    doc.core_properties.author = "reportgen"
-    doc.core_properties.last_modified_by = "reportgen"
-    doc.core_properties.revision = 1
-    doc.core_properties.comments = ""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    data = _with_font_table(_drop_parts(buffer.getvalue(), {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    save(doc, target, title, _with_font_table)
 
 
 BODIES = {"department": department_body, "project": project_body}
@@ -572,19 +542,12 @@ FONT_TABLE = (("仿宋_GB2312", "仿宋", "modern"), ("楷体_GB2312", "楷体",
 
 
 def _with_font_table(data: bytes) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = [(info, archive.read(info)) for info in archive.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, payload in parts:
-            if info.filename == "word/fontTable.xml":
-                fonts = "".join(
-                    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-                    f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
-                    for name, alt, family in FONT_TABLE)
-                payload = payload.replace(b"</w:fonts>", fonts.encode("utf-8") + b"</w:fonts>")
-            archive.writestr(info, payload, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
+        for name, alt, family in FONT_TABLE).encode("utf-8")
+    return write_parts((part, payload.replace(b"</w:fonts>", fonts + b"</w:fonts>") if part == "word/fontTable.xml"
+                        else payload) for part, payload in read_parts(data))
 
 
 if __name__ == "__main__":

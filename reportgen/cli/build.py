@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from reportgen.cli.chinese import Command, Option
+from reportgen.cli.options import data_option, output_option, templates_option
 
 
 def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
@@ -31,12 +32,9 @@ def _output_formats(ctx, param, value: str | None) -> tuple[str, ...]:
                     "读取 data/<年度>/ 中的每个部门文件和 data/<年度>/项目/ 中的每个项目文件，"
                     "写入 output/<年度>/。")
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
-@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path), default=Path("data"),
-              help="数据文件夹，默认 data。")
-@click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
-@click.option("--output", "out_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=Path("output"), help="输出文件夹，默认 output。")
+@data_option
+@templates_option
+@output_option
 @click.option("--format", "-f", "formats", cls=Option, metavar="格式", default=None, callback=_output_formats,
               help="生成哪些格式：docx（Word）、xlsx（Excel）、pdf（由 Word 文件转换，需要 LibreOffice），"
                    "多个用逗号分隔，默认 docx,xlsx。")

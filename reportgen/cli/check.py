@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from reportgen.cli.chinese import Command, Option
+from reportgen.cli.options import data_option
 
 
 @click.command(cls=Command, short_help="只检查数据，不生成文件。",
@@ -16,8 +17,7 @@ from reportgen.cli.chinese import Command, Option
 @click.option("--year", "-y", cls=Option, type=int, required=True, metavar="年度", help="年度，例如 2022（必填）。")
 @click.option("--dept", "dept", cls=Option, metavar="部门", default=None,
               help="只检查这个部门（文件名或部门名称）和它的项目，默认检查该年度全部。")
-@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=Path("data"), help="数据文件夹，默认 data。")
+@data_option
 @click.option("--report", "report", cls=Option, metavar="文件", type=click.Path(path_type=Path), default=None,
               help="检查修改后的自评报告（.docx）：列出尚未补写的【待填写】，并把报告中的总分、得分、预算数等"
                    "与自评表核对。按文件名找对应的部门，也可用 --dept 指定。")

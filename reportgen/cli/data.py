@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from reportgen.cli.chinese import Command, Option
+from reportgen.cli.options import data_option
 from reportgen.errors import InputError
 
 
@@ -35,8 +36,7 @@ def _kind_keys() -> list[str]:
               help="按这个文件（如上一年度的 .toml 或 .xlsx）的指标结构新建；默认用标准指标体系。")
 @click.option("--as", "fmt", cls=Option, metavar="格式", type=click.Choice(["toml", "xlsx"]), default="toml",
               help="文件格式：toml（默认）或 xlsx（Excel 工作簿）。")
-@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=Path("data"), help="数据文件夹，默认 data。")
+@data_option
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def new(year: int, dept: str, kind_key: str, name: str | None, template: Path | None, fmt: str,
         data_dir: Path) -> None:

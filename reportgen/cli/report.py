@@ -9,6 +9,7 @@ import click
 
 from reportgen.cli.build import _is_terminal, _Progress
 from reportgen.cli.chinese import Command, Option
+from reportgen.cli.options import data_option, output_option, templates_option
 
 
 @click.command(cls=Command, short_help="生成自评报告的 Word 草稿（部门整体支出绩效自评报告）。",
@@ -23,12 +24,9 @@ from reportgen.cli.chinese import Command, Option
               help="同时为每个项目生成《项目支出绩效自评报告》草稿。")
 @click.option("--overwrite", cls=Option, is_flag=True, default=False,
               help="覆盖已有的草稿（其中的修改将丢失）。")
-@click.option("--data", "data_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path), default=Path("data"),
-              help="数据文件夹，默认 data。")
-@click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
-@click.option("--output", "out_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=Path("output"), help="输出文件夹，默认 output。")
+@data_option
+@templates_option
+@output_option
 @click.option("--jobs", "-j", cls=Option, metavar="进程数", type=click.IntRange(min=1), default=None,
               help="同时生成的进程数，默认等于本机 CPU 核数。")
 @click.help_option("-h", "--help", help="显示帮助并退出。")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from reportgen.cli.chinese import Group, Option
+from reportgen.cli.options import templates_option
 
 
 @click.group(name="templates", cls=Group, help="Word/Excel 模板的工具（修改模板的方法见 docs/模板编辑说明.md）。")
@@ -22,8 +23,7 @@ def templates_group() -> None:
                                             "自动修复了什么、哪些无法自动修复。有错误时退出码为 1。")
 @click.option("--year", "-y", cls=Option, type=int, default=None, metavar="年度",
               help="同时检查 templates/<年度>/ 中的模板；默认检查全部年度文件夹。")
-@click.option("--templates", "templates_dir", cls=Option, metavar="文件夹", type=click.Path(path_type=Path),
-              default=None, help="模板文件夹，默认 ./templates（没有时用随程序安装的模板）。")
+@templates_option
 @click.help_option("-h", "--help", help="显示帮助并退出。")
 def check_templates(year: int | None, templates_dir: Path | None) -> None:
     from reportgen.ooxml_check import MISSING_NOTICE, available, template_findings, template_repairs
