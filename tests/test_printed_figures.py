@@ -151,9 +151,14 @@ def test_a_typed_less_is_better_direction_scores_target_over_actual(tmp_path, di
     pytest.param([target("较大事故起数", 1, 2, "<=", "起")], "10.00", 0, id="less-is-better-target-1"),
     # a 反向 target of 0 exceeded: nothing of it is met → 0.00
     pytest.param([target("重大事故起数", 0, 1, "<=", "起")], "0.00", 0, id="less-is-better-target-0"),
-    # met ones: exactly reached, beaten
-    pytest.param([target("重大事故起数", 0, 0, "<=", "起"), target("演练次数", 1, 1, ">=")], "20.00", 2,
-                 id="both-met"),
+    # a target of 1 half achieved: 0.5 → 10.00
+    pytest.param([target("应急预案修订完成率", 1, 0.5)], "10.00", 0, id="actual-half-of-1"),
+    # a negative actual scores nothing, never below 0
+    pytest.param([target("演练次数", 10, -2, unit="次")], "0.00", 0, id="actual-negative"),
+    # met ones: exactly reached (also a target of 0 either way), beaten
+    pytest.param([target("重大事故起数", 0, 0, "<=", "起"), target("演练次数", 1, 1, ">="),
+                  target("新增隐患", 0, 0, ">="), target("投诉件数", 3, 2, "<=")], "20.00", 4,
+                 id="all-met"),
     # mean of the ratios: (0.5 + 1 + 0.25) ÷ 3 × 20 = 11.666… → 11.67
     pytest.param([target("较大事故起数", 1, 2, "<="), target("演练次数", 2, 3), target("培训人次", 4, 1)],
                  "11.67", 1, id="mean"),
@@ -169,6 +174,19 @@ def test_output_targets_at_their_boundaries(tmp_path, targets, score, met):
                                         f"{len(targets) - met}个未实现。")
     expected_total = Decimal("94.49") - Decimal("19.54") + Decimal(score)
     assert printed_total(form) == f"{expected_total:.2f}"
+
+
+def test_a_typed_score_that_differs_from_the_rule_is_warned_with_the_rule_s_working(tmp_path):
+    text = with_targets(target("群众投诉件数", 5, 10, "<=", "件"), target("演练次数", 2, 2)).replace(
+        'rule = "output_targets"\n', 'rule = "output_targets"\nscore = 20\nreason = "略"\n', 1)
+    text = text.replace(f"score = 8.95\n{RATE_REASON}\n",
+                        'rule = "execution_rate"\nexecution_rate = 104.2\nscore = 9.5\nreason = "略"\n', 1)
+    result = build(workspace_with(tmp_path, text))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "不一致（" in line]
+    assert len(warnings) == 2
+    assert "（绩效指标2个，其中1个已实现，得分 = 分值 20 × 各指标完成比例的平均值 = 15.00）" in warnings[0]
+    assert "（年度平均执行率为104.2%，得分 = 分值 10 × 100% = 10.00）" in warnings[1]
 
 
 def test_an_unknown_direction_is_refused_with_its_line(tmp_path):
@@ -226,13 +244,17 @@ def test_a_budget_weight_of_0_builds_with_no_budget_points(tmp_path):
 
 def test_a_budget_weight_of_100_is_a_valid_setting(tmp_path):
     """100 is the highest 预算执行 分值 the setting allows: it is not refused as a setting; the
-    spec project's indicators (90) then make the total 190, which is refused at the weights."""
+    spec project's indicators (90 more) are then refused at their weights."""
+    from reportgen.forms.project.rules import budget_weight
+    from reportgen.settings import Settings
+
+    assert budget_weight(Settings(kinds={"project": {"budget_weight": 100}})) == 100
     workspace = project_year(tmp_path, 100)
     result = run_cli("check", "--year", 2022, "--data", workspace / "data")
     assert result.exit_code == 1
     assert "0 到 100" not in result.output
     assert "设置.toml 键 project.budget_weight" not in result.output
-    assert "190" in result.output and "indicators" in result.output
+    assert "indicators" in result.output  # the weights' total is what is refused
 
 
 @pytest.mark.parametrize("weight", [101, -1])
