@@ -263,3 +263,24 @@ def test_a_budget_weight_beyond_0_to_100_is_refused_in_the_settings(tmp_path, we
     result = run_cli("check", "--year", 2022, "--data", workspace / "data")
     assert result.exit_code == 1
     assert "设置.toml 键 project.budget_weight" in result.output and "0 到 100" in result.output
+
+
+def test_projects_over_the_department_budget_are_summed_to_the_yuan_in_wan_yuan(tmp_path):
+    """A project in 元 counts in 万元 with up to 4 decimals (to the 元): 123,456.78 元 is
+    12.3457 万元, and the warning's figures are printed so."""
+    data = tmp_path / "data" / "2022"
+    data.mkdir(parents=True)
+    (data / DEMO_TOML.name).write_text(DEMO_TEXT, encoding="utf-8")  # 项目支出 20,593.52 万元
+    big = spec_project(money_unit="万元", project={"name": "大项目", "department": DEPT, "unit": "单位"},
+                       funds={"current": [20590, 20590, 20000], "carryover": [0, 0, 0], "other": [0, 0, 0]})
+    small = spec_project(project={"name": "小项目", "department": DEPT, "unit": "单位"},
+                         funds={"current": [Decimal("123456.78"), Decimal("123456.78"), Decimal(100000)],
+                                "carryover": [0, 0, 0], "other": [0, 0, 0]})
+    write_project(data / "项目", big)
+    write_project(data / "项目", small)
+    result = build(tmp_path)
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("[警告] 小项目.toml：主管部门")]
+    assert "的 2 个项目全年预算数合计 20,602.3457 万元" in line
+    assert f"整体支出绩效自评表（{DEPT}.toml）中的项目支出 20,593.52 万元（多 8.8257 万元）" in line
+    assert "大项目.toml（大项目）20,590.00 万元；小项目.toml（小项目）12.3457 万元" in line
