@@ -173,7 +173,7 @@ def _variants(node: ast.AST, parent: ast.AST | None) -> Iterator[tuple[str, ast.
         if isinstance(node.value, (bool, int, float)) and not isinstance(parent, ast.UnaryOp):
             text = _number_text(node.value)
             if text is not None:
-                yield f"constant `{node.value!r}` -> `{text}`", text
+                yield f"constant `{ast.unparse(node)}` -> `{text}`", text
         elif isinstance(node.value, str) and isinstance(parent, ast.Call) and \
                 isinstance(parent.func, ast.Name) and parent.func.id == "Decimal":
             text = _decimal_text(node.value)
