@@ -97,6 +97,11 @@ def test_the_report_counts_equivalent_mutants_apart(mutate):
     table = mutate.report(results)
     assert f"| {mutant.module} | 5 | 2 | 1 | 1 | 1 | 75.0% |" in table
     assert f"  {mutant.where}: {mutant.description}" in table
+    assert "Killed only under --confirm" not in table
+    wider = mutate.Result(mutant, "killed", detail=f"{mutate.CONFIRMED}FAILED tests/test_x.py::test_y")
+    table = mutate.report([wider])
+    assert "Killed only under --confirm's tests" in table and "# FAILED tests/test_x.py::test_y" in table
+    assert f"| {mutant.module} | 1 | 1 | 0 | 0 | 0 | 100.0% |" in table
 
 
 def test_sampling_is_repeatable(mutate, capsys):

@@ -15,6 +15,9 @@ and counted apart.
     python tools/mutate.py --module department/rules    # one module's mutants (substring)
     python tools/mutate.py --sample 40 --seed 1         # 40 mutants drawn at random
     python tools/mutate.py --confirm                    # rerun survivors under the whole suite
+    python tools/mutate.py --json run.json; python tools/mutate.py --rerun run.json   # survivors only
+
+A line holding `# pragma: no mutate` is never mutated.
 
 Runs one mutant at a time by default (--jobs N uses N scratch copies). Nothing in the worktree
 is changed. Exit status 0 when no non-equivalent mutant survives, 1 otherwise, 2 when the
@@ -50,6 +53,7 @@ EQUIVALENT = ROOT / "tools" / "mutation_equivalent.toml"
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv*", "venv", "output", "__pycache__", ".pytest_cache",
                                      ".ruff_cache", "*.egg-info", "build", "dist", "~$*")
 NO_MUTATE = "# pragma: no mutate"
+CONFIRMED = "[confirm] "  # a result's detail when only --confirm's tests killed it
 
 COMPARE_SWAPS: dict[type, type] = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
@@ -265,6 +269,12 @@ def load_config(path: Path = CONFIG) -> dict[str, list[str]]:
     return {module: list(entry["tests"]) for module, entry in data["modules"].items()}
 
 
+def load_confirm_tests(path: Path = CONFIG) -> list[str]:
+    """The tests --confirm reruns a survivor under ([confirm] tests; the whole suite)."""
+    with path.open("rb") as handle:
+        return list(tomllib.load(handle).get("confirm", {}).get("tests", ["tests"]))
+
+
 def load_equivalent(path: Path = EQUIVALENT) -> list[dict[str, str]]:
     if not path.exists():
         return []
@@ -391,6 +401,10 @@ def report(results: list[Result]) -> str:
         grand.update(counts)
         lines.append(_row(module, counts))
     lines.append(_row("**all**", grand))
+    wider = [r for r in results if r.detail.startswith(CONFIRMED)]
+    if wider:
+        lines += ["", "Killed only under --confirm's tests (add the test to the module's in tools/mutation.toml):"]
+        lines += [f"  {r.mutant.where}: {r.mutant.description}    # {r.detail[len(CONFIRMED):]}" for r in wider]
     survivors = [r for r in results if r.status == "survived"]
     if survivors:
         lines += ["", "Survivors:"]
@@ -419,13 +433,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--confirm", action="store_true",
                         help="rerun each survivor under the whole test suite")
+    parser.add_argument("--config", type=Path, default=CONFIG,
+                        help="the modules and their tests (default tools/mutation.toml)")
     parser.add_argument("--json", type=Path, help="write every result to this file")
     parser.add_argument("--rerun", type=Path, metavar="JSON",
                         help="only the mutants that survived in this earlier --json file")
     parser.add_argument("--quiet", action="store_true", help="no line per mutant")
     args = parser.parse_args(argv)
 
-    config = load_config()
+    config = load_config(args.config)
     modules = [m for m in config if not args.module or any(part in m for part in args.module)]
     if not modules:
         parser.error(f"no module matches {args.module}; modules: {', '.join(config)}")
@@ -454,12 +470,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.confirm:
         survivors = [r for r in results if r.status == "survived"]
         if survivors:
-            print(f"confirming {len(survivors)} survivors under the whole suite", file=sys.stderr)
-            whole = {m: ["tests"] for m in config}
+            print(f"confirming {len(survivors)} survivors under {' '.join(load_confirm_tests(args.config))}",
+                  file=sys.stderr)
+            whole = {m: load_confirm_tests(args.config) for m in config}
             again = run_all([r.mutant for r in survivors], whole, max(1, args.jobs), args.timeout * 4,
                             not args.quiet, base)
             for old, new in zip(survivors, again, strict=True):
-                old.status, old.detail = new.status, new.detail
+                if new.status != "survived":
+                    old.status, old.detail = new.status, f"{CONFIRMED}{new.detail}"
     results.sort(key=lambda r: (r.mutant.module, r.mutant.line, r.mutant.col, r.mutant.description))
     print(report(results))
     print(f"\n{len(results)} mutants in {time.monotonic() - started:.0f} s")
