@@ -235,6 +235,7 @@ def test_a_budget_weight_of_0_builds_with_no_budget_points(tmp_path):
                      "--output", workspace / "output", "--format", "xlsx", "--jobs", 1)
     assert result.exit_code == 0, result.output
     [form] = (workspace / "output" / "2022" / "项目").rglob("*.xlsx")
+    assert_valid(form)
     ws = load_workbook(form).active
     assert ws["G6"].value == 0 and ws["I6"].value == "0"  # 预算执行: 分值 0, 得分 0
     summary = load_workbook(workspace / "output" / "2022" / SUMMARY_XLSX)["项目"]
