@@ -180,13 +180,13 @@ def test_a_typed_score_that_differs_from_the_rule_is_warned_with_the_rule_s_work
     text = with_targets(target("群众投诉件数", 5, 10, "<=", "件"), target("演练次数", 2, 2)).replace(
         'rule = "output_targets"\n', 'rule = "output_targets"\nscore = 20\nreason = "略"\n', 1)
     text = text.replace(f"score = 8.95\n{RATE_REASON}\n",
-                        'rule = "execution_rate"\nexecution_rate = 104.2\nscore = 9.5\nreason = "略"\n', 1)
+                        'rule = "execution_rate"\nexecution_rate = 100.4\nscore = 9.5\nreason = "略"\n', 1)
     result = build(workspace_with(tmp_path, text))
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if "不一致（" in line]
     assert len(warnings) == 2
     assert "（绩效指标2个，其中1个已实现，得分 = 分值 20 × 各指标完成比例的平均值 = 15.00）" in warnings[0]
-    assert "（年度平均执行率为104.2%，得分 = 分值 10 × 100% = 10.00）" in warnings[1]
+    assert "（年度平均执行率为100.4%，得分 = 分值 10 × 100% = 10.00）" in warnings[1]
 
 
 def test_an_unknown_direction_is_refused_with_its_line(tmp_path):
@@ -204,7 +204,7 @@ def test_an_unknown_direction_is_refused_with_its_line(tmp_path):
     ("0.5", "0.05", "年度平均执行率为0.5%，则本指标得分为0.05。"),
     ("99.99", "10.00", ""),  # 9.999 rounds half-up to full marks: no reason
     ("100", "10.00", ""),
-    ("104.2", "10.00", ""),
+    ("100.4", "10.00", ""),  # over 100 within the allowed 100.5 (max_execution_rate): capped at full marks
 ])
 def test_execution_rate_rule_from_zero_to_over_full(tmp_path, rate, score, reason):
     text = DEMO_TEXT.replace(f"score = 8.95\n{RATE_REASON}\n",
@@ -263,7 +263,7 @@ def test_a_budget_weight_beyond_0_to_100_is_refused_in_the_settings(tmp_path, we
     workspace = project_year(tmp_path, weight)
     result = run_cli("check", "--year", 2022, "--data", workspace / "data")
     assert result.exit_code == 1
-    assert "设置.toml 键 project.budget_weight" in result.output and "0 到 100" in result.output
+    assert "设置.toml 第2行 键 project.budget_weight" in result.output and "0 到 100" in result.output
 
 
 def test_projects_over_the_department_budget_are_summed_to_the_yuan_in_wan_yuan(tmp_path):
@@ -281,7 +281,8 @@ def test_projects_over_the_department_budget_are_summed_to_the_yuan_in_wan_yuan(
     write_project(data / "项目", small)
     result = build(tmp_path)
     assert result.exit_code == 0, result.output
-    [line] = [line for line in result.output.splitlines() if line.startswith("[警告] 小项目.toml：主管部门")]
+    [line] = [line for line in result.output.splitlines()
+              if line.startswith("[警告] 小项目.toml") and "主管部门" in line]
     assert "的 2 个项目全年预算数合计 20,602.3457 万元" in line
     assert f"整体支出绩效自评表（{DEPT}.toml）中的项目支出 20,593.52 万元（多 8.8257 万元）" in line
     assert "大项目.toml（大项目）20,590.00 万元；小项目.toml（小项目）12.3457 万元" in line
