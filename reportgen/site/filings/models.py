@@ -112,6 +112,14 @@ class VersionFile(models.Model):
     class Meta:
         ordering = ["kind", "name"]
 
+    @property
+    def form_kind(self):
+        """The reportgen form kind of this file (its title, whether it is the department's own
+        form); the site never names a kind itself."""
+        from reportgen.forms.registry import get_kind
+
+        return get_kind(self.kind)
+
 
 class Build(models.Model):
     class Status(models.TextChoices):

@@ -80,7 +80,7 @@ def remove_files(*, user, filing: Filing, names: list[str], request=None) -> Upl
         if why:
             raise UploadRefused([why])
         version = filing.current_version
-        removable = {f.name for f in version.files.all() if f.kind != "department"} if version else set()
+        removable = {f.name for f in version.files.all() if not f.form_kind.is_group} if version else set()
         unknown = [n for n in names if n not in removable]
         if not names or unknown:
             raise UploadRefused(["只能删除当前版本中的项目文件；部门填报表请上传新的文件替换。"])

@@ -174,7 +174,7 @@ def review(request):
         filing = filings.get(department.pk)
         if filing is None and year is not None:
             filing = services.filing_for(department, year)
-        projects = sum(1 for f in filing.current_version.files.all() if f.kind != "department") \
+        projects = sum(1 for f in filing.current_version.files.all() if not f.form_kind.is_group) \
             if filing and filing.current_version else 0
         last = filing.uploads.first() if filing else None
         rows.append({"department": department, "filing": filing, "projects": projects, "last": last})
