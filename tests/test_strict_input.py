@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import DEMO_TOML, TEMPLATES, run_cli
 from tests.project_helpers import spec_project, write_project
+from tests.test_printed_figures import target, with_targets, workspace_with
 
 DEPT = "广州市应急管理局"
 KNOWN_TABLES = "可用的表：[grades]、[department]、[project]。"
@@ -106,3 +107,63 @@ def test_the_sites_check_names_a_misspelt_setting(tmp_path):
     assert finding["level"] == "error"
     assert "第2行 键 project.budget_weigth：「budget_weigth」不是 [project] 中可用的设置，是否应为「budget_weight」？" \
         in finding["message"]
+
+
+# --------------------------------------------------------------------------- negative figures
+def _line_of(text: str, needle: str, after: str) -> int:
+    """The 1-based line of the first `needle` line after the line holding `after`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i in range(start, len(lines)) if lines[i] == needle) + 1
+
+
+@pytest.mark.parametrize("as_workbook", [False, True], ids=["toml", "xlsx"])
+def test_a_negative_target_or_actual_of_the_department_is_refused(tmp_path, as_workbook):
+    """Before, an actual of -2 scored 0 without a word and the form was built."""
+    text = with_targets(target("演练次数", 10, -2, unit="次"), target("事故起数", -1, 0, "<=", "起"))
+    workspace = workspace_with(tmp_path, text, as_workbook)
+    result = _build(workspace)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    if as_workbook:
+        file, actual_at, target_at = f"{DEPT}.xlsx", "绩效指标!C2", "绩效指标!B3"
+    else:
+        file = f"{DEPT}.toml"
+        actual_at = f"第{_line_of(text, 'actual = -2', '演练次数')}行 键 targets[1].actual"
+        target_at = f"第{_line_of(text, 'target = -1', '事故起数')}行 键 targets[2].target"
+    assert _errors(result) == [
+        f"[错误] {file} {actual_at}：「实际值」不能为负数，现在是 -2（绩效指标「演练次数」）。请填写数量本身"
+        "（0 或正数）；如指标是“减少”“下降”类，填写减少后的数量，并把方向填为 <=（越小越好）。",
+        f"[错误] {file} {target_at}：「目标值」不能为负数，现在是 -1（绩效指标「事故起数」）。请填写数量本身"
+        "（0 或正数）；如指标是“减少”“下降”类，填写减少后的数量，并把方向填为 <=（越小越好）。",
+    ]
+    built = [p.name for p in (workspace / "output").rglob("*.xlsx")]
+    assert not any("自评表" in name for name in built)  # the form is not built
+
+
+@pytest.mark.parametrize("fmt", ["toml", "xlsx"])
+@pytest.mark.parametrize(("actual", "score"), [("-20天", None), ("－20天", 5), ("≥ −20天", 0)])
+def test_a_negative_actual_of_a_quantitative_project_indicator_is_refused(tmp_path, fmt, actual, score):
+    """年度指标值 ≥300天 with a negative 实际完成值: refused whether or not a 得分 is typed (before,
+    a typed 得分 was taken and the negative figure printed)."""
+    data = spec_project()
+    row = next(r for r in data["indicators"] if r.get("name") == "场馆开放天数")
+    row.update(actual=actual, score=score) if score is not None else row.update(actual=actual)
+    write_project(tmp_path / "data" / "2022" / "项目", data, stem="项目", fmt=fmt)
+    result = run_cli("check", "--year", 2022, "--data", tmp_path / "data")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    where = "项目.xlsx 绩效指标!E3" if fmt == "xlsx" else "项目.toml 第34行 键 indicators[2].actual"
+    assert _errors(result) == [
+        f"[错误] {where}：实际完成值不能为负数，现在是「{actual}」（指标「场馆开放天数」，年度指标值「≥300天」）。"
+        "请填写完成的数量本身（0 或正数，如 300天）；如指标是“减少”“下降”类，年度指标值写成 ≤ 目标（越小越好），"
+        "实际完成值填写减少后的数量。"]
+
+
+@pytest.mark.parametrize(("target_text", "actual"), [("及时", "-1天"), ("≥300天", "0天")])
+def test_a_qualitative_row_or_an_actual_of_zero_is_not_refused(tmp_path, target_text, actual):
+    data = spec_project()
+    row = next(r for r in data["indicators"] if r.get("name") == "场馆开放天数")
+    row.update(target=target_text, actual=actual, score=0, reason="未开放")
+    write_project(tmp_path / "data" / "2022" / "项目", data, stem="项目")
+    result = run_cli("check", "--year", 2022, "--data", tmp_path / "data")
+    assert result.exit_code == 0, result.output
+    assert _errors(result) == []

@@ -76,6 +76,11 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
                 findings.append(error(locate((*at, key)),
                                       f"「{label}」应为数字（如 994），现在是「{raw}」（绩效指标「{name}」），"
                                       f"{number_advice(raw)}"))
+            elif number < 0:
+                findings.append(error(locate((*at, key)), (
+                    f"「{label}」不能为负数，现在是 {raw}（绩效指标「{name}」）。请填写数量本身（0 或正数）；"
+                    "如指标是“减少”“下降”类，填写减少后的数量，并把方向填为 <=（越小越好）。")))
+                number = None
             values[key] = number
         direction = rules.direction_of(item.get("direction"))
         if direction is None:

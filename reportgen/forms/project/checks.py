@@ -112,6 +112,13 @@ def apply_score_rules(data: dict[str, Any], locate: Locate) -> list[Finding]:
         weight = to_decimal(row.get("weight"))
         typed = row.get("score")
         quantity = rules.parse_quantity(target) if target else None
+        if quantity is not None and rules.is_negative(actual):
+            findings.append(error(locate((*at, "actual")), (
+                f"实际完成值不能为负数，现在是「{actual}」（指标「{name}」，年度指标值「{target}」）。"
+                f"请填写完成的数量本身（0 或正数，如 {plain(quantity.value)}{quantity.unit}）；如指标是“减少”"
+                "“下降”类，年度指标值写成 ≤ 目标（越小越好），实际完成值填写减少后的数量。")))
+            row.setdefault("score", Decimal(0))  # reported above; not also 缺少得分
+            continue
         computed = None
         if quantity is not None and actual and weight is not None and weight > 0:
             computed = rules.quantitative_score(weight, target, actual)
