@@ -23,8 +23,9 @@ max_execution_rate = 100.5  # the highest 执行率 (%) of 全年执行数 ÷ �
 
 from __future__ import annotations
 
+import difflib
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -123,9 +124,43 @@ def load_settings(data_dir: Path, year: int) -> Settings:
         grades = tuple((label, floors[label]) for label, _ in DEFAULT_GRADES)
         if not grades[0][1] > grades[1][1] > grades[2][1]:
             raise InputError([error(where(("grades",)), "评价等级的下限应从优到中依次减小（如 90、80、60）。")])
+    problems = unknown_settings(data, where)
+    if problems:
+        raise InputError(problems)
     kinds = {key: value for key, value in data.items() if isinstance(value, dict)}
-    unknown = [key for key, value in data.items() if not isinstance(value, dict)]
-    if unknown:
-        raise InputError([error(where((unknown[0],)),
-                                "不认识的设置项，请删除或改正（可用：[grades]、[department]、[project]）。")])
     return Settings(grades=grades, kinds=kinds, source=str(path), locate=where)
+
+
+def _closest(name: str, known: Sequence[str]) -> str:
+    """「…」是否应为「…」？ when a known name looks like the typed one, else ''."""
+    match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"是否应为「{match[0]}」？" if match else ""
+
+
+def unknown_settings(data: dict[str, Any], where: Callable[[KeyPath], str]) -> list:
+    """An error for each table or key of 设置.toml (without [grades]) that no form kind reads: a
+    misspelt name would otherwise leave the default in force, and the form would look right."""
+    from reportgen.forms.registry import all_kinds
+
+    known = {kind.key: kind.setting_keys for kind in all_kinds()}
+    tables = "、".join(f"[{name}]" for name in ("grades", *known))
+    problems = []
+    for name, value in data.items():
+        if name in known and isinstance(value, dict):
+            keys = known[name]
+            problems += [error(where((name, key)), (
+                f"「{key}」不是 [{name}] 中可用的设置，{_closest(key, keys)}"
+                f"可用的设置：{'、'.join(keys)}（见《输入格式说明》的“设置文件”）。请改正或删除这一行，"
+                "否则这一项会按默认值计算。")) for key in value if key not in keys]
+        elif isinstance(value, dict):
+            problems.append(error(where((name,)), (
+                f"「[{name}]」不是可用的设置表，{_closest(name, [*known, 'grades'])}"
+                f"可用的表：{tables}。请改正这一表头，否则其中的设置都会按默认值计算。")))
+        else:
+            owners = [table for table, keys in known.items() if name in keys]
+            tables_of = " 或 ".join(f"[{table}]" for table in owners)
+            advice = (f"「{name}」要写在 {tables_of} 表中：在这一行前面加一行 [{owners[0]}]（文件中已有这一表头时，"
+                      "把这一行移到它下面）。" if owners else
+                      f"「{name}」不是可用的设置，设置要写在表中（可用的表：{tables}）。请改正或删除这一行。")
+            problems.append(error(where((name,)), advice))
+    return problems

@@ -106,8 +106,8 @@ def test_another_weight_total_still_names_the_setting(tmp_path):
 @pytest.mark.parametrize(("settings", "where", "message"), [
     ("[grades]\n\"优\" = 90\n\"差\" = 10\n", "第3行 键 grades.差", "评价等级只能设置「优」「良」「中」的下限"),
     ("[project]\nbudget_weight = 10\nbudget_weigth = 20\n", "第3行 键 project.budget_weigth",
-     "不认识的项目表设置「budget_weigth」"),
-    ("year = 2022\n", "第1行 键 year", "不认识的设置项"),
+     "「budget_weigth」不是 [project] 中可用的设置，是否应为「budget_weight」？"),
+    ("year = 2022\n", "第1行 键 year", "「year」不是可用的设置"),
     ("[project]\n\n[project.split]\n\"产出指标\" = \"五十\"\n", "第3行 键 project.split", "应写成 [project.split] 表"),
 ])
 def test_settings_messages_name_their_line(tmp_path, settings, where, message):

@@ -43,6 +43,7 @@ class FormKind:
     identity: KeyPath  # where the data names its form (部门名称, 项目名称): one file per name
     variables: Sequence[Any] = ()  # reportgen.tags.variables.Variable: what templates may print
     is_group: bool = False  # its forms are what others belong to (a department): --dept names them
+    setting_keys: tuple[str, ...] = ()  # the keys of its [<key>] table in 设置.toml (any other is an error)
 
     # -- files ----------------------------------------------------------------------
     def data_dir(self, data_dir: Path, year: int) -> Path:

@@ -76,6 +76,11 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
                 findings.append(error(locate((*at, key)),
                                       f"「{label}」应为数字（如 994），现在是「{raw}」（绩效指标「{name}」），"
                                       f"{number_advice(raw)}"))
+            elif number < 0:
+                findings.append(error(locate((*at, key)), (
+                    f"「{label}」不能为负数，现在是 {raw}（绩效指标「{name}」）。请填写数量本身（0 或正数）；"
+                    "如指标是“减少”“下降”类，填写减少后的数量，并把方向填为 <=（越小越好）。")))
+                number = None
             values[key] = number
         direction = rules.direction_of(item.get("direction"))
         if direction is None:
@@ -89,6 +94,9 @@ def _targets(data: dict[str, Any], locate: Locate) -> tuple[list[rules.Target], 
     return out, findings
 
 
+SETTING_KEYS = ("max_execution_rate",)  # the keys of [department] in 设置.toml
+
+
 @dataclass(frozen=True)
 class RateLimit:
     """The highest 执行率 (%) a 预算执行率 row may carry, and the settings file that sets it."""
@@ -99,10 +107,6 @@ class RateLimit:
 
 def year_limit(settings: Settings) -> tuple[RateLimit | None, list[Finding]]:
     """The [department] settings of the year, or an error located in the settings file."""
-    unknown = [key for key in settings.of("department") if key != "max_execution_rate"]
-    if unknown:
-        return None, [error(settings.where(("department", unknown[0])), (
-            f"不认识的部门表设置「{unknown[0]}」，请删除或改正（可用：max_execution_rate）。"))]
     try:
         return RateLimit(max_execution_rate(settings, "department"), settings.source), []
     except ValueError as exc:

@@ -30,6 +30,7 @@ class DepartmentForm(FormKind):
     template_names = {**FormKind.template_names, "report": "自评报告.docx"}
     report_variables = report_table.TABLE
     report_title = "部门整体支出绩效自评报告"
+    setting_keys = checks.SETTING_KEYS
 
     def output_path(self, built: Built, suffix: str) -> PurePath:
         department = built.model

@@ -54,11 +54,7 @@ class Rules:
 
 def year_rules(settings: Settings) -> tuple[Rules | None, list[Finding]]:
     """The [project] settings, or an error located in the settings file."""
-    table = settings.of("project")
-    unknown = [key for key in table if key not in SETTING_KEYS]
-    if unknown:
-        return None, [error(settings.where(("project", unknown[0])), (
-            f"不认识的项目表设置「{unknown[0]}」，请删除或改正（可用：{'、'.join(SETTING_KEYS)}）。"))]
+    table = settings.of("project")  # its keys are SETTING_KEYS: reportgen.settings refuses others
     try:
         weight = rules.budget_weight(settings)
     except ValueError as exc:
@@ -116,6 +112,13 @@ def apply_score_rules(data: dict[str, Any], locate: Locate) -> list[Finding]:
         weight = to_decimal(row.get("weight"))
         typed = row.get("score")
         quantity = rules.parse_quantity(target) if target else None
+        if quantity is not None and rules.is_negative(actual):
+            findings.append(error(locate((*at, "actual")), (
+                f"实际完成值不能为负数，现在是「{actual}」（指标「{name}」，年度指标值「{target}」）。"
+                f"请填写完成的数量本身（0 或正数，如 {plain(quantity.value)}{quantity.unit}）；如指标是“减少”"
+                "“下降”类，年度指标值写成 ≤ 目标（越小越好），实际完成值填写减少后的数量。")))
+            row.setdefault("score", Decimal(0))  # reported above; not also 缺少得分
+            continue
         computed = None
         if quantity is not None and actual and weight is not None and weight > 0:
             computed = rules.quantitative_score(weight, target, actual)

@@ -45,6 +45,8 @@ _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 # "≥50个，≤3天" and "≥100m2" are therefore qualitative (a typed score is then required).
 _QUANTITY = re.compile(rf"\s*(?P<op>{_OPERATOR})\s*(?P<num>{_NUMBER})\s*(?P<unit>[^0-9]*?)\s*")
 _ACTUAL = re.compile(rf"\s*(?:(?:{_OPERATOR})\s*)?(?P<num>{_NUMBER})\s*(?P<unit>[^0-9]*?)\s*")
+# A negative figure (-20天, −5%, ≥ -3个): never a quantity or an actual value, see is_negative.
+_NEGATIVE = re.compile(rf"\s*(?:(?:{_OPERATOR})\s*)?[-−]\s*{_NUMBER}[^0-9]*")
 
 
 def budget_weight(settings: Settings) -> Decimal:
@@ -159,6 +161,11 @@ def parse_actual(text: str) -> tuple[Decimal, str] | None:
     if match is None:
         return None
     return _number(match["num"]), match["unit"]
+
+
+def is_negative(text: str) -> bool:
+    """Whether a value is a negative number with its unit (``-20天``, ``－5%``, ``−3个``)."""
+    return _NEGATIVE.fullmatch(_fold(text)) is not None
 
 
 def quantitative_score(weight: Decimal, target_text: str, actual_text: str) -> Decimal | None:
