@@ -21,6 +21,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+from reportgen.render.cell_refs import column_letter, column_number
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -78,23 +80,12 @@ def _attribute(text: str) -> str:
     return _xml_text(text).replace('"', "&quot;")
 
 
-def column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _coordinate(text: str) -> tuple[int, int]:
     """"C3" -> (row 3, column 3)."""
     match = re.fullmatch(r"([A-Z]+)(\d+)", text)
     if match is None:
         raise ValueError(text)
-    column = 0
-    for letter in match[1]:
-        column = column * 26 + ord(letter) - 64
-    return int(match[2]), column
+    return int(match[2]), column_number(match[1])
 
 
 class Styles:

@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from reportgen.render.summary_book import Cell, Chart, Font, Sheet, Style, Workbook, column_letter, reference
+from reportgen.render.cell_refs import column_letter
+from reportgen.render.summary_book import Cell, Chart, Font, Sheet, Style, Workbook, reference
 
 ROW_POINTS = 15.0  # every row of the chart sheet (Excel's default row height)
 PAGE_ROWS = 33  # rows of ROW_POINTS on an A4 landscape page with 0.5" margins (523 pt)

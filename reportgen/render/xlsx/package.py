@@ -11,12 +11,12 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from reportgen.render.cell_refs import column_number
 from reportgen.render.xlsx.template import has_tags
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -74,22 +74,6 @@ def _part_name(source: str, target: str) -> str:
 def _rels_name(part: str) -> str:
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-@cache
-def _column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _escape(text: str) -> str:
@@ -174,7 +158,7 @@ def _sheet_cells(sheet_data):
             if _local(cell) != "c":
                 continue
             ref = cell.get("r")
-            column = _column_number(re.sub(r"\d", "", ref)) if ref else column + 1
+            column = column_number(re.sub(r"\d", "", ref)) if ref else column + 1
             yield (row_number, column), cell
 
 

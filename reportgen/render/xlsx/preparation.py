@@ -16,13 +16,12 @@ from lxml import etree
 from reportgen.disk_cache import cached
 from reportgen.file_cache import FileKey, by_file_version
 from reportgen.ooxml_repair import following
+from reportgen.render.cell_refs import column_letter, column_number
 from reportgen.render.xlsx.layout import _Sheet
 from reportgen.render.xlsx.package import (
     _DOC_REL_NS,
     _MAIN_NS,
     _REL_TYPE,
-    _column_letter,
-    _column_number,
     _header_footer_slots,
     _insert_slot,
     _local,
@@ -134,7 +133,7 @@ def _other_sheet(package: _Package, part: str, ws) -> OtherSheet | None:
     for (row, column), element in list(_sheet_cells(sheet_data if sheet_data is not None else ())):
         if (row, column) not in tagged:
             continue
-        ref = f"{_column_letter(column)}{row}"
+        ref = f"{column_letter(column)}{row}"
         cell = OtherCell(f"cell{len(cells)}", ref, int(element.get("s") or 0), tagged[(row, column)],
                          f"{ws.title}!{ref}")
         element.getparent().replace(element, etree.Comment(f"reportgen:{cell.slot}"))
@@ -269,7 +268,7 @@ def prepared(template: Path) -> PreparedTemplate:
 
 
 def _col(letter: str) -> int:
-    return _column_number(letter)
+    return column_number(letter)
 
 
 def _row_range(text: str | None) -> tuple[int, int] | None:

@@ -9,7 +9,8 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
-from reportgen.render.xlsx.package import _column_letter, _escape, _fill, _number
+from reportgen.render.cell_refs import column_letter
+from reportgen.render.xlsx.package import _escape, _fill, _number
 from reportgen.render.xlsx.preparation import OtherCell, PreparedTemplate
 from reportgen.render.xlsx.template import _NOT_XML, OutRow
 from reportgen.write.package import static_package
@@ -67,7 +68,7 @@ def _write(form: PreparedTemplate, out: list[OutRow], merges, heights: list[floa
     p = form.sheet_prefix
     xml: list[str] = [f"<{p}sheetData>"]
     append = xml.append
-    letter = _column_letter
+    letter = column_letter
     columns: set[int] = set()
     for number, (line, height) in enumerate(zip(grid, heights, strict=True), start=1):
         append(f'<{p}row r="{number}" ht="{_number(height)}" customHeight="1">')
