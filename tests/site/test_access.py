@@ -83,7 +83,7 @@ def test_a_clerk_sees_nothing_of_b_even_by_name(clerk_a, b_objects):
     assert "找不到该页面" in client.get(url).content.decode()
 
 
-def test_the_admin_is_for_admins_only(clerk_a, reviewer):
+def test_the_admin_is_for_admins_only(clerk_a, reviewer, filing_a):
     from reportgen.site.audit.models import Entry
 
     for user in (clerk_a, reviewer):
@@ -96,6 +96,14 @@ def test_the_admin_is_for_admins_only(clerk_a, reviewer):
     assert "登录锁定" in index and "Access logs" not in index and "Task Results" not in index
     entry = Entry.objects.first()
     assert client_for(admin).get(f"/admin/audit/entry/{entry.pk}/delete/").status_code == 403
+    # a filing changes state only through the workflow's pages: the admin shows it, never edits it
+    filing = filing_a
+    assert client_for(admin).get("/admin/filings/filing/add/").status_code == 403
+    assert client_for(admin).get(f"/admin/filings/filing/{filing.pk}/delete/").status_code == 403
+    view = client_for(admin).post(f"/admin/filings/filing/{filing.pk}/change/", {"state": "approved"})
+    assert view.status_code == 403
+    filing.refresh_from_db()
+    assert filing.state != "approved"
 
 
 def test_anonymous_visitors_get_the_login_form():

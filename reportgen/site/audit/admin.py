@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from reportgen.site.audit.models import Entry, record
+from reportgen.site.readonly_admin import ReadOnlyAdmin
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -21,17 +22,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ReadOnlyAdmin):
     list_display = ["time", "username", "ip", "department", "action", "obj"]
     list_filter = ["action", "department"]
     search_fields = ["username", "obj", "details"]
     date_hierarchy = "time"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
